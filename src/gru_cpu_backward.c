@@ -1,0 +1,29 @@
+/*
+ * CPU backward through time on OpenBLAS: per step a fused pass and the
+ * recurrent GEMM(s); the weight and input gradients as a few GEMMs over all
+ * timesteps at the end. The body is written once in
+ * gru_cpu_backward_tmpl.h and instantiated for float and double.
+ */
+#include <string.h>
+
+#include <cblas.h>
+
+#include "gru.h"
+#include "gru_activations.h"
+#include "gru_cpu_internal.h"
+
+#define GRU_REAL float
+#define GRU_SFX(name) name##_f32
+#define GRU_GEMM cblas_sgemm
+#include "gru_cpu_backward_tmpl.h"
+#undef GRU_REAL
+#undef GRU_SFX
+#undef GRU_GEMM
+
+#define GRU_REAL double
+#define GRU_SFX(name) name##_f64
+#define GRU_GEMM cblas_dgemm
+#include "gru_cpu_backward_tmpl.h"
+#undef GRU_REAL
+#undef GRU_SFX
+#undef GRU_GEMM

@@ -1,0 +1,247 @@
+/*
+ * Type-generic body of the CPU backward, included once per element type by
+ * gru_cpu_backward.c with GRU_REAL, GRU_SFX(name) and GRU_GEMM defined.
+ * No include guard on purpose. Layouts: gru_cpu_internal.h.
+ *
+ * Per step (in reverse processing order), with dh the gradient of the
+ * state after the step (plus that step's output gradient):
+ *   dz  = dh (hprev - hh) s'(z)        dxh = dh (1 - z) a'(hh)
+ *   reset_after:  dr = dxh ih s'(r),   dgh = dxh r,
+ *                 dhprev = dh z + [dz|dr|dgh] U^T          (one GEMM)
+ *   reset before: drh = dxh U_h^T                          (GEMM)
+ *                 dr = drh hprev s'(r),
+ *                 dhprev = dh z + drh r + [dz|dr] [U_z|U_r]^T  (GEMM)
+ * A masked step passes dh through unchanged, with zero gate gradients.
+ * Then, batched over all B*T rows: dW = X^T dG, dX = dG W^T,
+ * dU = Hprev^T dG_rec (and (r*hprev)^T dxh for U_h when reset before),
+ * bias gradients as column sums of dG.
+ */
+
+static inline void GRU_SFX(gemm)(enum CBLAS_TRANSPOSE trans_a, enum CBLAS_TRANSPOSE trans_b,
+		size_t m, size_t n, size_t k, const GRU_REAL *a, size_t lda, const GRU_REAL *b, size_t ldb,
+		GRU_REAL beta, GRU_REAL *c, size_t ldc)
+{
+	GRU_GEMM(CblasRowMajor, trans_a, trans_b, (blasint)m, (blasint)n, (blasint)k, (GRU_REAL)1,
+			a, (blasint)lda, b, (blasint)ldb, beta, c, (blasint)ldc);
+}
+
+typedef struct {
+	const GRU_REAL *hprev, *z, *r, *hh, *aux;
+} GRU_SFX(bwd_trace);
+
+/*
+ * First pass of one batch row: dh (the row of the state gradient) becomes
+ * dh z, and the row of dg gets dz and dxh (and, reset_after, dr and dgh).
+ */
+GRU_VECTORIZE
+static void GRU_SFX(backward_row)(const gru_problem *p, GRU_REAL *restrict dh, const GRU_REAL *restrict dout,
+		int live, const GRU_SFX(bwd_trace) *tr, size_t row, GRU_REAL *restrict dg)
+{
+	const size_t units = p->units;
+	const size_t width = p->reset_after ? 4 * units : 3 * units;
+	GRU_REAL *restrict dz = dg;
+	GRU_REAL *restrict dr = dg + units;
+	GRU_REAL *restrict dxh = dg + (p->reset_after ? 3 : 2) * units;
+	const GRU_REAL *restrict hp = tr->hprev + row * units;
+	const GRU_REAL *restrict z = tr->z + row * units;
+	const GRU_REAL *restrict hh = tr->hh + row * units;
+	size_t j;
+
+	if (dout != NULL) {
+		for (j = 0; j < units; j++) {
+			dh[j] += dout[j];
+		}
+	}
+	if (!live) {
+		memset(dg, 0, width * sizeof(GRU_REAL));
+		return;
+	}
+	for (j = 0; j < units; j++) {
+		const GRU_REAL d = dh[j];
+
+		dz[j] = d * (hp[j] - hh[j]);
+		dxh[j] = d * ((GRU_REAL)1 - z[j]);
+		dh[j] = d * z[j];
+	}
+	GRU_SFX(gru_mul_activation_grad)(p->recurrent_activation, z, dz, units);
+	GRU_SFX(gru_mul_activation_grad)(p->activation, hh, dxh, units);
+	if (p->reset_after) {
+		const GRU_REAL *restrict r = tr->r + row * units;
+		const GRU_REAL *restrict ih = tr->aux + row * units;
+		GRU_REAL *restrict dgh = dg + 2 * units;
+
+		for (j = 0; j < units; j++) {
+			dr[j] = dxh[j] * ih[j];
+			dgh[j] = dxh[j] * r[j];
+		}
+		GRU_SFX(gru_mul_activation_grad)(p->recurrent_activation, r, dr, units);
+	}
+}
+
+/* reset before, second pass of one live row: drh = dxh U_h^T is known. */
+GRU_VECTORIZE
+static void GRU_SFX(backward_before_row)(const gru_problem *p, GRU_REAL *restrict dh,
+		const GRU_REAL *restrict drh, const GRU_SFX(bwd_trace) *tr, size_t row, GRU_REAL *restrict dg)
+{
+	const size_t units = p->units;
+	GRU_REAL *restrict dr = dg + units;
+	const GRU_REAL *restrict hp = tr->hprev + row * units;
+	const GRU_REAL *restrict r = tr->r + row * units;
+	size_t j;
+
+	for (j = 0; j < units; j++) {
+		dr[j] = drh[j] * hp[j];
+		dh[j] += drh[j] * r[j];
+	}
+	GRU_SFX(gru_mul_activation_grad)(p->recurrent_activation, r, dr, units);
+}
+
+GRU_VECTORIZE
+static void GRU_SFX(add_row)(GRU_REAL *restrict acc, const GRU_REAL *restrict src, size_t n)
+{
+	size_t j;
+
+	for (j = 0; j < n; j++) {
+		acc[j] += src[j];
+	}
+}
+
+/* acc[0..n) = sum over rows of src[row * ld + j] */
+static void GRU_SFX(column_sums)(GRU_REAL *acc, const GRU_REAL *src, size_t rows, size_t ld, size_t n)
+{
+	size_t i;
+
+	memset(acc, 0, n * sizeof(GRU_REAL));
+	for (i = 0; i < rows; i++) {
+		GRU_SFX(add_row)(acc, src + i * ld, n);
+	}
+}
+
+gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weights *w,
+		const gru_backward_args *a, gru_status *status)
+{
+	const size_t batch = p->batch, steps = p->steps, features = p->features, units = p->units;
+	const size_t gates = 3 * units;
+	const size_t width = p->reset_after ? 4 * units : 3 * units;
+	const size_t rows = batch * steps;
+	const GRU_REAL *inputs = (const GRU_REAL *)a->inputs;
+	const GRU_REAL *kernel = (const GRU_REAL *)w->kernel;
+	const GRU_REAL *recurrent = (const GRU_REAL *)w->recurrent_kernel;
+	const GRU_REAL *dout = (const GRU_REAL *)a->d_outputs;
+	GRU_REAL *d_kernel = (GRU_REAL *)a->d_kernel;
+	GRU_REAL *d_recurrent = (GRU_REAL *)a->d_recurrent_kernel;
+	GRU_REAL *d_bias = (GRU_REAL *)a->d_bias;
+	GRU_REAL *d_inputs = (GRU_REAL *)a->d_inputs;
+	gru_backward_layout lay;
+	gru_trace_layout tl;
+	GRU_SFX(bwd_trace) tr;
+	const char *tbase = (const char *)a->trace;
+	char *base;
+	GRU_REAL *dg, *dh, *drh, *packed;
+	size_t b, j, k, s;
+
+	if (!gru_backward_layout_compute(p, &lay) || !gru_trace_layout_compute(p, &tl)) {
+		return gru_status_set(status, GRU_E_OVERFLOW, "backward workspace size overflows size_t");
+	}
+	base = gru_align_pointer(a->workspace);
+	dg = (GRU_REAL *)(base + lay.dg);
+	dh = (GRU_REAL *)(base + lay.dh);
+	drh = (GRU_REAL *)(base + lay.drh);
+	packed = (GRU_REAL *)(base + lay.packed);
+	tr.hprev = (const GRU_REAL *)(tbase + tl.hprev);
+	tr.z = (const GRU_REAL *)(tbase + tl.z);
+	tr.r = (const GRU_REAL *)(tbase + tl.r);
+	tr.hh = (const GRU_REAL *)(tbase + tl.hh);
+	tr.aux = (const GRU_REAL *)(tbase + tl.aux);
+
+	if (a->d_state != NULL) {
+		memcpy(dh, a->d_state, batch * units * sizeof(GRU_REAL));
+	} else {
+		memset(dh, 0, batch * units * sizeof(GRU_REAL));
+	}
+	if (!p->return_sequences && dout != NULL) {
+		GRU_SFX(add_row)(dh, dout, batch * units);
+	}
+	if (!p->reset_after) {
+		for (k = 0; k < units; k++) {
+			memcpy(packed + k * 2 * units, recurrent + k * units, units * sizeof(GRU_REAL));
+			memcpy(packed + k * 2 * units + units, recurrent + (units + k) * units, units * sizeof(GRU_REAL));
+		}
+	}
+
+	for (s = steps; s-- > 0;) {
+		const size_t t = p->go_backwards ? steps - 1 - s : s;
+		GRU_REAL *dg_step = dg + t * width;
+		const size_t dg_ld = steps * width;
+
+		for (b = 0; b < batch; b++) {
+			const size_t row = b * steps + t;
+			const int live = a->mask == NULL || a->mask[row] != 0;
+
+			GRU_SFX(backward_row)(p, dh + b * units,
+					(p->return_sequences && dout != NULL) ? dout + row * units : NULL,
+					live, &tr, row, dg + row * width);
+		}
+		if (p->reset_after) {
+			/* dh += [dz | dr | dgh] U^T */
+			GRU_SFX(gemm)(CblasNoTrans, CblasTrans, batch, units, gates, dg_step, dg_ld,
+					recurrent, gates, 1, dh, units);
+		} else {
+			GRU_SFX(gemm)(CblasNoTrans, CblasTrans, batch, units, units, dg_step + 2 * units, dg_ld,
+					recurrent + 2 * units * units, units, 0, drh, units);
+			for (b = 0; b < batch; b++) {
+				const size_t row = b * steps + t;
+
+				if (a->mask == NULL || a->mask[row] != 0) {
+					GRU_SFX(backward_before_row)(p, dh + b * units, drh + b * units, &tr, row,
+							dg + row * width);
+				}
+			}
+			GRU_SFX(gemm)(CblasNoTrans, CblasTrans, batch, units, 2 * units, dg_step, dg_ld,
+					packed, 2 * units, 1, dh, units);
+		}
+	}
+
+	if (a->d_initial_state != NULL) {
+		memcpy(a->d_initial_state, dh, batch * units * sizeof(GRU_REAL));
+	}
+
+	if (p->reset_after) {
+		/* dg columns: [dz | dr | dgh | dxh] */
+		GRU_SFX(gemm)(CblasTrans, CblasNoTrans, features, 2 * units, rows, inputs, features,
+				dg, width, 0, d_kernel, gates);
+		GRU_SFX(gemm)(CblasTrans, CblasNoTrans, features, units, rows, inputs, features,
+				dg + 3 * units, width, 0, d_kernel + 2 * units, gates);
+		GRU_SFX(gemm)(CblasTrans, CblasNoTrans, units, gates, rows, tr.hprev, units,
+				dg, width, 0, d_recurrent, gates);
+		if (d_inputs != NULL) {
+			GRU_SFX(gemm)(CblasNoTrans, CblasTrans, rows, features, 2 * units, dg, width,
+					kernel, gates, 0, d_inputs, features);
+			GRU_SFX(gemm)(CblasNoTrans, CblasTrans, rows, features, units, dg + 3 * units, width,
+					kernel + 2 * units, gates, 1, d_inputs, features);
+		}
+		if (p->use_bias) {
+			GRU_SFX(column_sums)(d_bias, dg, rows, width, 2 * units);
+			GRU_SFX(column_sums)(d_bias + 2 * units, dg + 3 * units, rows, width, units);
+			GRU_SFX(column_sums)(d_bias + gates, dg, rows, width, gates);
+		}
+	} else {
+		/* dg columns: [dz | dr | dxh]; recurrent kernel [3H, H] in row blocks */
+		GRU_SFX(gemm)(CblasTrans, CblasNoTrans, features, gates, rows, inputs, features,
+				dg, width, 0, d_kernel, gates);
+		for (j = 0; j < 2; j++) {
+			GRU_SFX(gemm)(CblasTrans, CblasNoTrans, units, units, rows, tr.hprev, units,
+					dg + j * units, width, 0, d_recurrent + j * units * units, units);
+		}
+		GRU_SFX(gemm)(CblasTrans, CblasNoTrans, units, units, rows, tr.aux, units,
+				dg + 2 * units, width, 0, d_recurrent + 2 * units * units, units);
+		if (d_inputs != NULL) {
+			GRU_SFX(gemm)(CblasNoTrans, CblasTrans, rows, features, gates, dg, width,
+					kernel, gates, 0, d_inputs, features);
+		}
+		if (p->use_bias) {
+			GRU_SFX(column_sums)(d_bias, dg, rows, width, gates);
+		}
+	}
+	return GRU_OK;
+}

@@ -1,0 +1,115 @@
+/*
+ * Internals of the CPU (OpenBLAS) backend: the layouts of the caller-owned
+ * workspaces and trace, and the typed entry points. Not part of the public
+ * contract; callers only see the byte counts of gru.h.
+ *
+ * Every buffer is row-major. Rows of per-timestep buffers are indexed by
+ * INPUT time, row b*steps + t for batch b and step t, like the rows of the
+ * inputs [batch, steps, features], so that per-step matrices are strided
+ * views (leading dimension steps*width) and the weight gradients are single
+ * GEMMs over all B*T rows. H is units, G = 3H.
+ *
+ * Trace (training forward -> backward), offsets relative to the trace
+ * pointer, each rounded up to 64 bytes (position independent, so a caller
+ * may move the trace between the two calls):
+ *   hprev [B*T, H]   state before consuming step t
+ *   z     [B*T, H]   update gate (after the recurrent activation)
+ *   r     [B*T, H]   reset gate (after the recurrent activation)
+ *   hh    [B*T, H]   candidate (after the activation)
+ *   aux   [B*T, H]   reset_after: h.U_h + b_rec_h;  otherwise r * hprev
+ * All rows are written, masked steps included (their values are unused,
+ * but stay finite so that the batched gradient GEMMs see zeros times
+ * finite numbers).
+ *
+ * Forward workspace, offsets relative to the workspace pointer rounded up
+ * to 64 bytes (64 bytes of slack are counted for that):
+ *   xw     [B*T, G]  inputs . kernel, all steps (one GEMM)
+ *   g      [B, G]    this step's recurrent GEMM, then the gate values in place
+ *   h      [B, H]    the running state
+ *   bias   [G]       input bias, plus the recurrent bias of z and r when
+ *                    reset_after (zeros without bias)
+ *   brec   [H]       reset_after: recurrent bias of the candidate block
+ *   packed [H, 2H]   reset before: [U_z | U_r] repacked from [3H, H]
+ *   rh     [B, H]    reset before, inference: r * h of this step
+ *
+ * Backward workspace (same alignment rule):
+ *   dg     [B*T, W]  pre-activation gate gradients, all steps.
+ *                    reset_after, W = 4H, columns [dz | dr | dgh | dxh]
+ *                    (dgh = dxh * r: gradient of h.U_h + b_rec_h), so that
+ *                    [dz|dr|dgh] (cols 0..3H) is the recurrent-side gradient
+ *                    and [dz|dr] + dxh the input-side one;
+ *                    reset before, W = 3H, columns [dz | dr | dxh].
+ *   dh     [B, H]    gradient of the running state
+ *   drh    [B, H]    reset before: gradient of r * hprev at this step
+ *   packed [H, 2H]   reset before: [U_z | U_r]
+ */
+#ifndef RINDOW_GRU_CPU_INTERNAL_H
+#define RINDOW_GRU_CPU_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gru.h"
+
+#define GRU_ALIGN 64
+
+/* Byte offsets; 0-sized members still get an offset. */
+typedef struct {
+	size_t xw, g, h, bias, brec, packed, rh;
+	size_t bytes;        /* total, including GRU_ALIGN of slack */
+} gru_forward_layout;
+
+typedef struct {
+	size_t hprev, z, r, hh, aux;
+	size_t bytes;
+} gru_trace_layout;
+
+typedef struct {
+	size_t dg, dh, drh, packed;
+	size_t bytes;        /* total, including GRU_ALIGN of slack */
+} gru_backward_layout;
+
+/* Return 0 on size_t overflow. problem's enums and sizes need not be checked. */
+int gru_forward_layout_compute(const gru_problem *problem, gru_forward_layout *layout);
+int gru_trace_layout_compute(const gru_problem *problem, gru_trace_layout *layout);
+int gru_backward_layout_compute(const gru_problem *problem, gru_backward_layout *layout);
+
+/* Bytes per element of a (valid) dtype. */
+static inline size_t gru_dtype_size(gru_dtype dtype)
+{
+	return dtype == GRU_FLOAT64 ? sizeof(double) : sizeof(float);
+}
+
+/* The workspace pointer rounded up to GRU_ALIGN. */
+static inline char *gru_align_pointer(void *pointer)
+{
+	uintptr_t address = (uintptr_t)pointer;
+	return (char *)pointer + ((GRU_ALIGN - (address % GRU_ALIGN)) % GRU_ALIGN);
+}
+
+/*
+ * Typed implementations. They trust their arguments: the backend table
+ * entries in gru_backend.c check the problem and the pointers first.
+ */
+gru_status_code gru_cpu_forward_f32(const gru_problem *problem, const gru_weights *weights,
+		const gru_forward_args *args, gru_status *status);
+gru_status_code gru_cpu_forward_f64(const gru_problem *problem, const gru_weights *weights,
+		const gru_forward_args *args, gru_status *status);
+gru_status_code gru_cpu_backward_f32(const gru_problem *problem, const gru_weights *weights,
+		const gru_backward_args *args, gru_status *status);
+gru_status_code gru_cpu_backward_f64(const gru_problem *problem, const gru_weights *weights,
+		const gru_backward_args *args, gru_status *status);
+
+/*
+ * The element-wise passes are plain loops written for gcc's
+ * auto-vectoriser. At -O2, gcc 12 uses the "very-cheap" cost model that
+ * skips any loop needing a remainder, so these functions ask for the
+ * dynamic model themselves, whatever the build's optimisation level.
+ */
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__OPTIMIZE_SIZE__)
+# define GRU_VECTORIZE __attribute__((optimize("tree-vectorize", "vect-cost-model=dynamic")))
+#else
+# define GRU_VECTORIZE
+#endif
+
+#endif /* RINDOW_GRU_CPU_INTERNAL_H */

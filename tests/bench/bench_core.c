@@ -1,0 +1,262 @@
+/*
+ * Benchmark of the C core's forward and backward (float32, CPU/OpenBLAS),
+ * each as a ratio to its GEMM "ideal": the time OpenBLAS itself takes, in
+ * the same run, for the GEMMs of the same shapes. Prints figures only;
+ * never fails on time.
+ *
+ * Usage: bench_core [runs]     (default 10 timed runs after warm-up)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cblas.h>
+
+#include "gru.h"
+
+typedef struct {
+	size_t batch, steps, features, units;
+} shape;
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(double), cmp_double);
+	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+static float *rand_floats(size_t n, float scale)
+{
+	float *a = malloc(n * sizeof(float));
+	uint64_t s = 0x12345678u + n;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		s = s * 6364136223846793005ull + 1442695040888963407ull;
+		a[i] = scale * ((float)(s >> 40) / 8388608.0f - 1.0f);
+	}
+	return a;
+}
+
+static void *aligned(size_t bytes)
+{
+	void *p = NULL;
+
+	if (posix_memalign(&p, 64, bytes ? bytes : 64) != 0) {
+		fprintf(stderr, "out of memory\n");
+		exit(2);
+	}
+	memset(p, 0, bytes);
+	return p;
+}
+
+static void sgemm(enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb, size_t m, size_t n, size_t k,
+		const float *a, size_t lda, const float *b, size_t ldb, float *c, size_t ldc)
+{
+	cblas_sgemm(CblasRowMajor, ta, tb, (blasint)m, (blasint)n, (blasint)k, 1.0f, a, (blasint)lda,
+			b, (blasint)ldb, 0.0f, c, (blasint)ldc);
+}
+
+static void bench_shape(const shape *s, int reset_after, int runs)
+{
+	const size_t B = s->batch, T = s->steps, F = s->features, H = s->units, G = 3 * H;
+	gru_problem p;
+	gru_weights w;
+	gru_forward_args fa;
+	gru_backward_args ba;
+	gru_status st;
+	size_t ws_bytes, tr_bytes, bws_bytes;
+	float *x, *k, *u, *bias, *out, *fs, *dout, *dx, *dk, *du, *db, *ga, *gb, *gc;
+	void *ws, *tr, *bws;
+	double *tf = malloc((size_t)runs * sizeof(double));
+	double *tt = malloc((size_t)runs * sizeof(double));
+	double *ti = malloc((size_t)runs * sizeof(double));
+	double *tb = malloc((size_t)runs * sizeof(double));
+	double fwd_flops, bwd_flops, fwd_ms, train_ms, ideal_fwd, ideal_bwd;
+	size_t step;
+	int r;
+
+	memset(&p, 0, sizeof(p));
+	p.batch = B;
+	p.steps = T;
+	p.features = F;
+	p.units = H;
+	p.dtype = GRU_FLOAT32;
+	p.activation = GRU_ACT_TANH;
+	p.recurrent_activation = GRU_ACT_SIGMOID;
+	p.reset_after = reset_after;
+	p.use_bias = true;
+	p.return_sequences = true;
+	if (gru_forward_workspace_bytes(&p, &ws_bytes, &st) != GRU_OK
+			|| gru_trace_bytes(&p, &tr_bytes, &st) != GRU_OK
+			|| gru_backward_workspace_bytes(&p, &bws_bytes, &st) != GRU_OK) {
+		printf("sizes: %s\n", st.message);
+		return;
+	}
+	x = rand_floats(B * T * F, 1.0f);
+	k = rand_floats(F * G, 0.1f);
+	u = rand_floats(H * G, 0.1f);
+	bias = rand_floats(2 * G, 0.1f);
+	dout = rand_floats(B * T * H, 1.0f);
+	out = aligned(B * T * H * sizeof(float));
+	fs = aligned(B * H * sizeof(float));
+	dx = aligned(B * T * F * sizeof(float));
+	dk = aligned(F * G * sizeof(float));
+	du = aligned(H * G * sizeof(float));
+	db = aligned(2 * G * sizeof(float));
+	ws = aligned(ws_bytes);
+	tr = aligned(tr_bytes);
+	bws = aligned(bws_bytes);
+	/* GEMM-only operands: the largest of [B*T, max(F,H)] x [max(F,H), 4H] */
+	ga = aligned(B * T * (F > G ? F : G) * sizeof(float) + B * T * H * sizeof(float));
+	gb = aligned((F > H ? F : H) * 4 * H * sizeof(float));
+	gc = aligned(B * T * (F > G ? F : G) * sizeof(float) + F * G * sizeof(float));
+
+	w.kernel = k;
+	w.recurrent_kernel = u;
+	w.bias = bias;
+	memset(&fa, 0, sizeof(fa));
+	fa.inputs = x;
+	fa.outputs = out;
+	fa.final_state = fs;
+	fa.workspace = ws;
+	memset(&ba, 0, sizeof(ba));
+	ba.inputs = x;
+	ba.trace = tr;
+	ba.d_outputs = dout;
+	ba.d_inputs = dx;
+	ba.d_kernel = dk;
+	ba.d_recurrent_kernel = du;
+	ba.d_bias = db;
+	ba.workspace = bws;
+
+	for (r = -2; r < runs; r++) {
+		double t0, t1, t2;
+
+		/* inference forward */
+		fa.trace = NULL;
+		t0 = now_ms();
+		gru_forward(&p, &w, &fa, &st);
+		t1 = now_ms();
+		/* training forward + backward */
+		fa.trace = tr;
+		gru_forward(&p, &w, &fa, &st);
+		gru_backward(&p, &w, &ba, &st);
+		t2 = now_ms();
+		if (st.code != GRU_OK) {
+			printf("error: %s\n", st.message);
+			return;
+		}
+		if (r >= 0) {
+			tf[r] = t1 - t0;
+			tt[r] = t2 - t1;
+		}
+
+		/* the forward's GEMMs alone */
+		t0 = now_ms();
+		sgemm(CblasNoTrans, CblasNoTrans, B * T, G, F, x, F, k, G, gc, G);
+		if (reset_after) {
+			for (step = 0; step < T; step++) {
+				sgemm(CblasNoTrans, CblasNoTrans, B, G, H, fs, H, u, G, ga, G);
+			}
+		} else {
+			for (step = 0; step < T; step++) {
+				sgemm(CblasNoTrans, CblasNoTrans, B, 2 * H, H, fs, H, u, 2 * H, ga, G);
+				sgemm(CblasNoTrans, CblasNoTrans, B, H, H, fs, H, u, H, ga + 2 * H, G);
+			}
+		}
+		t1 = now_ms();
+		/* the backward's GEMMs: per step dGrec U^T, then dW, dX, dU over all steps */
+		for (step = 0; step < T; step++) {
+			sgemm(CblasNoTrans, CblasTrans, B, H, G, ga + step * G, T * G, u, G, fs, H);
+		}
+		sgemm(CblasTrans, CblasNoTrans, F, G, B * T, x, F, ga, G, gc, G);
+		sgemm(CblasNoTrans, CblasTrans, B * T, F, G, ga, G, k, G, gc, F);
+		sgemm(CblasTrans, CblasNoTrans, H, G, B * T, out, H, ga, G, gc, G);
+		t2 = now_ms();
+		if (r >= 0) {
+			ti[r] = t1 - t0;
+			tb[r] = t2 - t1;
+		}
+	}
+	fwd_ms = median(tf, runs);
+	train_ms = median(tt, runs);
+	ideal_fwd = median(ti, runs);
+	ideal_bwd = median(tb, runs);
+	fwd_flops = 2.0 * (double)(B * T) * (double)F * (double)G + 2.0 * (double)T * (double)B * (double)H * (double)G;
+	bwd_flops = 2.0 * fwd_flops;
+	printf("  B=%zu T=%zu I=%zu H=%zu %-12s forward %8.3f ms %6.1f GFLOP/s | ideal %8.3f ms (sgemm %6.1f GFLOP/s) "
+			"ratio %.2f\n", B, T, F, H, reset_after ? "reset_after" : "reset_before",
+			fwd_ms, fwd_flops / fwd_ms * 1e-6, ideal_fwd, fwd_flops / ideal_fwd * 1e-6, fwd_ms / ideal_fwd);
+	printf("  %*s train fwd+bwd %8.3f ms = %.2f x inference | ideal %8.3f ms ratio %.2f\n",
+			30, "", train_ms, train_ms / fwd_ms, ideal_fwd + ideal_bwd, train_ms / (ideal_fwd + ideal_bwd));
+	(void)bwd_flops;
+
+	free(x);
+	free(k);
+	free(u);
+	free(bias);
+	free(dout);
+	free(out);
+	free(fs);
+	free(dx);
+	free(dk);
+	free(du);
+	free(db);
+	free(ws);
+	free(tr);
+	free(bws);
+	free(ga);
+	free(gb);
+	free(gc);
+	free(tf);
+	free(tt);
+	free(ti);
+	free(tb);
+}
+
+int main(int argc, char **argv)
+{
+	static const shape shapes[] = {
+		{64, 32, 128, 256},
+		{64, 100, 256, 512},
+		{8, 16, 32, 64}
+	};
+	const int runs = argc > 1 ? atoi(argv[1]) : 10;
+	const char *coretype = getenv("OPENBLAS_CORETYPE");
+	int threads[2] = {1, 2};
+	int max_threads = openblas_get_num_threads();
+	size_t i;
+	int n;
+
+	printf("OpenBLAS core: %s, OPENBLAS_CORETYPE=%s, threads available: %d\n", openblas_get_corename(),
+			coretype ? coretype : "(unset)", max_threads);
+	printf("float32, return_sequences, tanh/sigmoid; medians of %d runs; ideal = the same GEMMs timed alone\n",
+			runs > 0 ? runs : 1);
+	for (n = 0; n < 2; n++) {
+		openblas_set_num_threads(threads[n]);
+		printf("threads: %d\n", threads[n]);
+		for (i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+			bench_shape(&shapes[i], 1, runs > 0 ? runs : 1);
+			if (i == 0) {
+				bench_shape(&shapes[i], 0, runs > 0 ? runs : 1);
+			}
+		}
+	}
+	return 0;
+}

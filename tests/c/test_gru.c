@@ -1,0 +1,1068 @@
+/*
+ * Tests of the C core: problem checks and sizes, the fast float math, the
+ * forward against a naive double reference (float32 and float64), the
+ * backward against central finite differences of the naive forward
+ * (float64) and float32 against float64, and the golden JSON cases of
+ * shared/golden when that folder is found.
+ *
+ * Usage: test_gru [--quick] [golden_dir]
+ *   --quick runs a subset (for valgrind). Prints "N passed, M failed".
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gru.h"
+#include "gru_activations.h"
+#include "gru_fast_math.h"
+#include "naive_gru.h"
+
+static int passed = 0;
+static int failed = 0;
+static int quick = 0;
+
+#define CHECK(cond, ...) do { \
+		if (cond) { \
+			passed++; \
+		} else { \
+			failed++; \
+			printf("FAIL %s:%d: ", __FILE__, __LINE__); \
+			printf(__VA_ARGS__); \
+			printf("\n"); \
+		} \
+	} while (0)
+
+/* ---- random numbers ---- */
+
+static uint64_t rng_state;
+
+static uint64_t rng_next(void)
+{
+	uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+static double rng_uniform(double lo, double hi)
+{
+	return lo + (hi - lo) * ((double)(rng_next() >> 11) / 9007199254740992.0);
+}
+
+/* ---- guarded buffers: canaries around, NaN-filled inside ---- */
+
+#define CANARY 64
+
+typedef struct {
+	unsigned char *block;
+	unsigned char *data;
+	size_t bytes, misalign;
+} gbuf;
+
+static void gbuf_alloc(gbuf *g, size_t bytes, size_t misalign)
+{
+	void *block = NULL;
+
+	if (posix_memalign(&block, 64, CANARY + misalign + bytes + CANARY) != 0) {
+		fprintf(stderr, "out of memory\n");
+		exit(2);
+	}
+	g->block = block;
+	g->misalign = misalign;
+	g->bytes = bytes;
+	memset(g->block, 0xA5, CANARY + misalign + bytes + CANARY);
+	g->data = g->block + CANARY + misalign;
+	memset(g->data, 0xFF, bytes);   /* NaN for float and double */
+}
+
+static int gbuf_intact(const gbuf *g)
+{
+	size_t i;
+
+	for (i = 0; i < CANARY + g->misalign; i++) {
+		if (g->block[i] != 0xA5) {
+			return 0;
+		}
+	}
+	for (i = 0; i < CANARY; i++) {
+		if (g->data[g->bytes + i] != 0xA5) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static void gbuf_free(gbuf *g)
+{
+	free(g->block);
+	g->block = g->data = NULL;
+}
+
+/* ---- a test case in double ---- */
+
+typedef struct {
+	gru_problem p;
+	size_t n_x, n_k, n_u, n_b, n_h, n_out;
+	double *x, *k, *u, *bias, *h0, *dout, *dstate;
+	uint8_t *mask;
+} tcase;
+
+typedef struct {
+	double *outputs, *state;
+	double *dx, *dk, *du, *db, *dh0;
+} tresult;
+
+static double *rand_array(size_t n, double scale)
+{
+	double *a = malloc((n ? n : 1) * sizeof(double));
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		a[i] = rng_uniform(-scale, scale);
+	}
+	return a;
+}
+
+static void tcase_sizes(tcase *c)
+{
+	const gru_problem *p = &c->p;
+
+	c->n_x = p->batch * p->steps * p->features;
+	c->n_k = p->features * 3 * p->units;
+	c->n_u = p->units * 3 * p->units;
+	c->n_b = p->use_bias ? (p->reset_after ? 6 : 3) * p->units : 0;
+	c->n_h = p->batch * p->units;
+	c->n_out = p->return_sequences ? p->batch * p->steps * p->units : c->n_h;
+}
+
+/* mask_type: 0 none, 1 random, 2 row 0 fully masked and every row's first processed step masked */
+static void tcase_init(tcase *c, const gru_problem *p, uint64_t seed, int mask_type, int with_h0)
+{
+	size_t b, t;
+
+	memset(c, 0, sizeof(*c));
+	c->p = *p;
+	tcase_sizes(c);
+	rng_state = seed;
+	c->x = rand_array(c->n_x, 1.0);
+	/* Glorot-like scales keep the states moderate even with linear gates */
+	c->k = rand_array(c->n_k, 1.2 / sqrt((double)p->features + 1.0));
+	c->u = rand_array(c->n_u, 1.2 / sqrt((double)p->units + 1.0));
+	c->bias = p->use_bias ? rand_array(c->n_b, 0.5) : NULL;
+	c->h0 = with_h0 ? rand_array(c->n_h, 1.0) : NULL;
+	c->dout = rand_array(c->n_out, 1.0);
+	c->dstate = rand_array(c->n_h, 1.0);
+	if (mask_type != 0) {
+		c->mask = malloc(p->batch * p->steps);
+		for (b = 0; b < p->batch; b++) {
+			for (t = 0; t < p->steps; t++) {
+				size_t first = p->go_backwards ? p->steps - 1 : 0;
+				int live = rng_uniform(0, 1) >= 0.25;
+
+				if (mask_type == 2 && (b == 0 || t == first)) {
+					live = 0;
+				}
+				c->mask[b * p->steps + t] = (uint8_t)live;
+			}
+		}
+	}
+}
+
+static void tcase_free(tcase *c)
+{
+	free(c->x);
+	free(c->k);
+	free(c->u);
+	free(c->bias);
+	free(c->h0);
+	free(c->dout);
+	free(c->dstate);
+	free(c->mask);
+}
+
+static void *typed_copy(const double *src, size_t n, gru_dtype dt)
+{
+	size_t i;
+
+	if (src == NULL) {
+		return NULL;
+	}
+	if (dt == GRU_FLOAT64) {
+		double *d = malloc((n ? n : 1) * sizeof(double));
+
+		memcpy(d, src, n * sizeof(double));
+		return d;
+	} else {
+		float *f = malloc((n ? n : 1) * sizeof(float));
+
+		for (i = 0; i < n; i++) {
+			f[i] = (float)src[i];
+		}
+		return f;
+	}
+}
+
+static double *to_double(const void *src, size_t n, gru_dtype dt)
+{
+	double *d = malloc((n ? n : 1) * sizeof(double));
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		d[i] = dt == GRU_FLOAT64 ? ((const double *)src)[i] : (double)((const float *)src)[i];
+	}
+	return d;
+}
+
+static void tresult_free(tresult *r)
+{
+	free(r->outputs);
+	free(r->state);
+	free(r->dx);
+	free(r->dk);
+	free(r->du);
+	free(r->db);
+	free(r->dh0);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Runs the core on c in dtype dt, with a backward when asked; 0 on any failure (reported). */
+static int run_core(const tcase *c, gru_dtype dt, int backward, tresult *res, const char *ctx)
+{
+	gru_problem p = c->p;
+	const size_t es = dt == GRU_FLOAT64 ? 8 : 4;
+	void *x, *k, *u, *bias, *h0, *dout, *dstate;
+	gru_weights w;
+	gru_forward_args fa;
+	gru_backward_args ba;
+	gru_status st;
+	size_t ws_bytes = 0, tr_bytes = 0, bws_bytes = 0;
+	gbuf ws, tr, out, fs, bws, dx, dk, du, db, dh0;
+	int ok = 1;
+
+	memset(res, 0, sizeof(*res));
+	p.dtype = dt;
+	x = typed_copy(c->x, c->n_x, dt);
+	k = typed_copy(c->k, c->n_k, dt);
+	u = typed_copy(c->u, c->n_u, dt);
+	bias = typed_copy(c->bias, c->n_b, dt);
+	h0 = typed_copy(c->h0, c->n_h, dt);
+	dout = typed_copy(c->dout, c->n_out, dt);
+	dstate = typed_copy(c->dstate, c->n_h, dt);
+
+	if (gru_forward_workspace_bytes(&p, &ws_bytes, &st) != GRU_OK
+			|| gru_trace_bytes(&p, &tr_bytes, &st) != GRU_OK
+			|| gru_backward_workspace_bytes(&p, &bws_bytes, &st) != GRU_OK) {
+		CHECK(0, "%s: sizes: %s", ctx, st.message);
+		return 0;
+	}
+	/* the workspace deliberately misaligned: the core must align it itself */
+	gbuf_alloc(&ws, ws_bytes, 16);
+	gbuf_alloc(&tr, tr_bytes, 0);
+	gbuf_alloc(&out, c->n_out * es, 0);
+	gbuf_alloc(&fs, c->n_h * es, 0);
+	w.kernel = k;
+	w.recurrent_kernel = u;
+	w.bias = bias;
+	fa.inputs = x;
+	fa.initial_state = h0;
+	fa.mask = c->mask;
+	fa.outputs = out.data;
+	fa.final_state = fs.data;
+	fa.trace = backward ? tr.data : NULL;
+	fa.workspace = ws.data;
+	if (gru_forward(&p, &w, &fa, &st) != GRU_OK) {
+		CHECK(0, "%s: forward: %s", ctx, st.message);
+		ok = 0;
+	}
+	if (!gbuf_intact(&ws) || !gbuf_intact(&tr) || !gbuf_intact(&out) || !gbuf_intact(&fs)) {
+		CHECK(0, "%s: forward wrote outside its buffers", ctx);
+		ok = 0;
+	}
+	res->outputs = to_double(out.data, c->n_out, dt);
+	res->state = to_double(fs.data, c->n_h, dt);
+	if (backward && ok) {
+		gbuf_alloc(&bws, bws_bytes, 0);
+		gbuf_alloc(&dx, c->n_x * es, 0);
+		gbuf_alloc(&dk, c->n_k * es, 0);
+		gbuf_alloc(&du, c->n_u * es, 0);
+		gbuf_alloc(&db, (c->n_b ? c->n_b : 1) * es, 0);
+		gbuf_alloc(&dh0, c->n_h * es, 0);
+		ba.inputs = x;
+		ba.mask = c->mask;
+		ba.trace = tr.data;
+		ba.d_outputs = dout;
+		ba.d_state = dstate;
+		ba.d_inputs = dx.data;
+		ba.d_initial_state = dh0.data;
+		ba.d_kernel = dk.data;
+		ba.d_recurrent_kernel = du.data;
+		ba.d_bias = p.use_bias ? db.data : NULL;
+		ba.workspace = bws.data;
+		if (gru_backward(&p, &w, &ba, &st) != GRU_OK) {
+			CHECK(0, "%s: backward: %s", ctx, st.message);
+			ok = 0;
+		}
+		if (!gbuf_intact(&bws) || !gbuf_intact(&dx) || !gbuf_intact(&dk) || !gbuf_intact(&du)
+				|| !gbuf_intact(&db) || !gbuf_intact(&dh0)) {
+			CHECK(0, "%s: backward wrote outside its buffers", ctx);
+			ok = 0;
+		}
+		res->dx = to_double(dx.data, c->n_x, dt);
+		res->dk = to_double(dk.data, c->n_k, dt);
+		res->du = to_double(du.data, c->n_u, dt);
+		res->db = to_double(db.data, c->n_b, dt);
+		res->dh0 = to_double(dh0.data, c->n_h, dt);
+		gbuf_free(&bws);
+		gbuf_free(&dx);
+		gbuf_free(&dk);
+		gbuf_free(&du);
+		gbuf_free(&db);
+		gbuf_free(&dh0);
+	}
+	gbuf_free(&ws);
+	gbuf_free(&tr);
+	gbuf_free(&out);
+	gbuf_free(&fs);
+	free(x);
+	free(k);
+	free(u);
+	free(bias);
+	free(h0);
+	free(dout);
+	free(dstate);
+	return ok;
+}
+
+/* |got - want| <= tol * max(1, |want|) everywhere; one CHECK per array. */
+static void check_close(const char *ctx, const char *what, const double *got, const double *want, size_t n,
+		double tol)
+{
+	size_t i, bad = n;
+	double worst = 0;
+
+	for (i = 0; i < n; i++) {
+		double err = fabs(got[i] - want[i]) / fmax(1.0, fabs(want[i]));
+
+		if (!(err <= tol)) {
+			if (bad == n) {
+				bad = i;
+			}
+			if (!(err <= worst)) {
+				worst = err;
+			}
+		}
+	}
+	CHECK(bad == n, "%s: %s[%zu] = %.12g, expected %.12g (worst scaled error %.3g, tol %.1g)",
+			ctx, what, bad, bad < n ? got[bad] : 0.0, bad < n ? want[bad] : 0.0, worst, tol);
+}
+
+static const char *act_names[] = {"linear", "tanh", "sigmoid", "hard_sigmoid", "relu"};
+
+static void describe(char *buf, size_t size, const tcase *c, int mask_type, const char *what)
+{
+	const gru_problem *p = &c->p;
+
+	snprintf(buf, size, "%s B%zu T%zu I%zu H%zu ra%d bias%d act=%s rec=%s bw%d h0=%d mask%d rs%d", what,
+			p->batch, p->steps, p->features, p->units, p->reset_after, p->use_bias,
+			act_names[p->activation], act_names[p->recurrent_activation], p->go_backwards,
+			c->h0 != NULL, mask_type, p->return_sequences);
+}
+
+/* ---- forward vs naive ---- */
+
+static void test_forward_case(const tcase *c, int mask_type)
+{
+	double *out = malloc(c->n_out * sizeof(double));
+	double *state = malloc(c->n_h * sizeof(double));
+	tresult r;
+	char ctx[256];
+
+	naive_gru_forward(&c->p, c->x, c->k, c->u, c->bias, c->h0, c->mask, out, state, NULL);
+	describe(ctx, sizeof(ctx), c, mask_type, "forward f64");
+	if (run_core(c, GRU_FLOAT64, 0, &r, ctx)) {
+		check_close(ctx, "outputs", r.outputs, out, c->n_out, 1e-10);
+		check_close(ctx, "state", r.state, state, c->n_h, 1e-10);
+	}
+	tresult_free(&r);
+	describe(ctx, sizeof(ctx), c, mask_type, "forward f32");
+	if (run_core(c, GRU_FLOAT32, 0, &r, ctx)) {
+		check_close(ctx, "outputs", r.outputs, out, c->n_out, 2e-5);
+		check_close(ctx, "state", r.state, state, c->n_h, 2e-5);
+	}
+	tresult_free(&r);
+	free(out);
+	free(state);
+}
+
+/* ---- backward vs finite differences ---- */
+
+static double naive_loss(const tcase *c, const double *h0, double *margin)
+{
+	double *out = malloc(c->n_out * sizeof(double));
+	double *state = malloc(c->n_h * sizeof(double));
+	double loss = 0;
+	size_t i;
+
+	naive_gru_forward(&c->p, c->x, c->k, c->u, c->bias, h0, c->mask, out, state, margin);
+	for (i = 0; i < c->n_out; i++) {
+		loss += out[i] * c->dout[i];
+	}
+	for (i = 0; i < c->n_h; i++) {
+		loss += state[i] * c->dstate[i];
+	}
+	free(out);
+	free(state);
+	return loss;
+}
+
+static double *finite_differences(tcase *c, double *param, size_t n, double *h0)
+{
+	const double eps = 1e-5;
+	double *fd = malloc((n ? n : 1) * sizeof(double));
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		double v = param[i], lp, lm;
+
+		param[i] = v + eps;
+		lp = naive_loss(c, h0, NULL);
+		param[i] = v - eps;
+		lm = naive_loss(c, h0, NULL);
+		param[i] = v;
+		fd[i] = (lp - lm) / (2 * eps);
+	}
+	return fd;
+}
+
+static void test_backward_case(tcase *c, int mask_type)
+{
+	double *h0 = c->h0 != NULL ? c->h0 : calloc(c->n_h, sizeof(double));
+	double *fd;
+	tresult r64, r32;
+	char ctx[256];
+	const double tol = 1e-7;
+
+	describe(ctx, sizeof(ctx), c, mask_type, "backward f64 vs finite differences");
+	if (run_core(c, GRU_FLOAT64, 1, &r64, ctx)) {
+		fd = finite_differences(c, c->x, c->n_x, h0);
+		check_close(ctx, "d_inputs", r64.dx, fd, c->n_x, tol);
+		free(fd);
+		fd = finite_differences(c, c->k, c->n_k, h0);
+		check_close(ctx, "d_kernel", r64.dk, fd, c->n_k, tol);
+		free(fd);
+		fd = finite_differences(c, c->u, c->n_u, h0);
+		check_close(ctx, "d_recurrent_kernel", r64.du, fd, c->n_u, tol);
+		free(fd);
+		if (c->p.use_bias) {
+			fd = finite_differences(c, c->bias, c->n_b, h0);
+			check_close(ctx, "d_bias", r64.db, fd, c->n_b, tol);
+			free(fd);
+		}
+		fd = finite_differences(c, h0, c->n_h, h0);
+		check_close(ctx, "d_initial_state", r64.dh0, fd, c->n_h, tol);
+		free(fd);
+
+		describe(ctx, sizeof(ctx), c, mask_type, "backward f32 vs f64");
+		if (run_core(c, GRU_FLOAT32, 1, &r32, ctx)) {
+			const double tol32 = 1e-4;
+
+			check_close(ctx, "d_inputs", r32.dx, r64.dx, c->n_x, tol32);
+			check_close(ctx, "d_kernel", r32.dk, r64.dk, c->n_k, tol32);
+			check_close(ctx, "d_recurrent_kernel", r32.du, r64.du, c->n_u, tol32);
+			check_close(ctx, "d_bias", r32.db, r64.db, c->n_b, tol32);
+			check_close(ctx, "d_initial_state", r32.dh0, r64.dh0, c->n_h, tol32);
+		}
+		tresult_free(&r32);
+	}
+	tresult_free(&r64);
+	if (h0 != c->h0) {
+		free(h0);
+	}
+}
+
+/* Draws a case whose pre-activations stay clear of relu / hard_sigmoid kinks. */
+static void tcase_init_smooth(tcase *c, const gru_problem *p, uint64_t seed, int mask_type, int with_h0)
+{
+	int tries;
+
+	for (tries = 0; tries < 50; tries++) {
+		double margin;
+		double *h0;
+
+		tcase_init(c, p, seed + 7919u * (uint64_t)tries, mask_type, with_h0);
+		h0 = c->h0;
+		naive_loss(c, h0, &margin);
+		if (margin > 2e-3) {
+			return;
+		}
+		tcase_free(c);
+	}
+	tcase_init(c, p, seed, mask_type, with_h0);
+}
+
+static void test_combinations(void)
+{
+	static const size_t fwd_shapes[][4] = {
+		{1, 1, 1, 1}, {2, 3, 4, 5}, {1, 4, 3, 3}, {3, 5, 7, 17}, {4, 2, 6, 8}, {2, 6, 1, 2}, {5, 3, 2, 1}
+	};
+	static const size_t bwd_shapes[][4] = {
+		{2, 3, 3, 4}, {1, 2, 2, 3}, {3, 3, 2, 2}, {2, 4, 1, 1}
+	};
+	const size_t n_fwd = sizeof(fwd_shapes) / sizeof(fwd_shapes[0]);
+	const size_t n_bwd = sizeof(bwd_shapes) / sizeof(bwd_shapes[0]);
+	unsigned combo = 0;
+	int ra, ub, act, rec, bw, h0, mt, rs;
+
+	for (ra = 0; ra < 2; ra++)
+	for (ub = 0; ub < 2; ub++)
+	for (act = 0; act < 5; act++)
+	for (rec = 0; rec < 5; rec++)
+	for (bw = 0; bw < 2; bw++)
+	for (h0 = 0; h0 < 2; h0++)
+	for (mt = 0; mt < 3; mt++)
+	for (rs = 0; rs < 2; rs++) {
+		gru_problem p;
+		tcase c;
+		const size_t *s;
+
+		combo++;
+		if (quick && combo % 29 != 0) {
+			continue;
+		}
+		memset(&p, 0, sizeof(p));
+		p.dtype = GRU_FLOAT64;
+		p.activation = (gru_activation)act;
+		p.recurrent_activation = (gru_activation)rec;
+		p.reset_after = ra;
+		p.use_bias = ub;
+		p.go_backwards = bw;
+		p.return_sequences = rs;
+
+		s = fwd_shapes[combo % n_fwd];
+		p.batch = s[0];
+		p.steps = s[1];
+		p.features = s[2];
+		p.units = s[3];
+		tcase_init(&c, &p, 1000u + combo, mt, h0);
+		test_forward_case(&c, mt);
+		tcase_free(&c);
+
+		s = bwd_shapes[combo % n_bwd];
+		p.batch = s[0];
+		p.steps = s[1];
+		p.features = s[2];
+		p.units = s[3];
+		tcase_init_smooth(&c, &p, 50000u + combo, mt, h0);
+		test_backward_case(&c, mt);
+		tcase_free(&c);
+	}
+}
+
+/* Larger shapes for the backward, default activations. */
+static void test_backward_larger(void)
+{
+	static const size_t shapes[][4] = {{3, 5, 7, 17}, {4, 6, 5, 9}};
+	int i, ra, bw, mt;
+	unsigned seed = 90000;
+
+	for (i = 0; i < 2; i++)
+	for (ra = 0; ra < 2; ra++)
+	for (bw = 0; bw < 2; bw++)
+	for (mt = 0; mt < 3; mt += 2) {
+		gru_problem p;
+		tcase c;
+
+		if (quick && (i > 0 || bw > 0)) {
+			continue;
+		}
+		memset(&p, 0, sizeof(p));
+		p.batch = shapes[i][0];
+		p.steps = shapes[i][1];
+		p.features = shapes[i][2];
+		p.units = shapes[i][3];
+		p.dtype = GRU_FLOAT64;
+		p.activation = GRU_ACT_TANH;
+		p.recurrent_activation = GRU_ACT_SIGMOID;
+		p.reset_after = ra;
+		p.use_bias = 1;
+		p.go_backwards = bw;
+		p.return_sequences = (seed & 1) != 0;
+		tcase_init(&c, &p, seed++, mt, 1);
+		test_backward_case(&c, mt);
+		tcase_free(&c);
+	}
+}
+
+/* ---- problem checks and sizes ---- */
+
+static gru_problem base_problem(void)
+{
+	gru_problem p;
+
+	memset(&p, 0, sizeof(p));
+	p.batch = 4;
+	p.steps = 5;
+	p.features = 3;
+	p.units = 7;
+	p.dtype = GRU_FLOAT32;
+	p.activation = GRU_ACT_TANH;
+	p.recurrent_activation = GRU_ACT_SIGMOID;
+	p.reset_after = true;
+	p.use_bias = true;
+	return p;
+}
+
+static void test_problem(void)
+{
+	gru_problem p;
+	gru_status st;
+	size_t k = 0, rk = 0, b = 0, bytes = 0, bytes64 = 0;
+
+	p = base_problem();
+	CHECK(gru_problem_check(&p, &st) == GRU_OK, "valid problem rejected");
+
+	p = base_problem();
+	p.units = 0;
+	CHECK(gru_problem_check(&p, &st) == GRU_E_INVALID && strcmp(st.message, "units must be positive, 0 given") == 0,
+			"units 0: %s", st.message);
+	p = base_problem();
+	p.batch = 0;
+	CHECK(gru_problem_check(&p, &st) == GRU_E_INVALID && strstr(st.message, "batch") != NULL, "batch 0: %s", st.message);
+	p = base_problem();
+	p.steps = 0;
+	CHECK(gru_problem_check(&p, &st) == GRU_E_INVALID && strstr(st.message, "steps") != NULL, "steps 0: %s", st.message);
+	p = base_problem();
+	p.features = 0;
+	CHECK(gru_problem_check(&p, &st) == GRU_E_INVALID && strstr(st.message, "features") != NULL,
+			"features 0: %s", st.message);
+	p = base_problem();
+	p.dtype = (gru_dtype)11;
+	CHECK(gru_problem_check(&p, &st) == GRU_E_INVALID && strstr(st.message, "dtype") != NULL
+			&& strstr(st.message, "11 given") != NULL, "dtype: %s", st.message);
+	p = base_problem();
+	p.activation = (gru_activation)9;
+	CHECK(gru_problem_check(&p, &st) == GRU_E_INVALID && strncmp(st.message, "activation", 10) == 0,
+			"activation: %s", st.message);
+	p = base_problem();
+	p.recurrent_activation = (gru_activation)-1;
+	CHECK(gru_problem_check(&p, &st) == GRU_E_INVALID && strstr(st.message, "recurrent_activation") != NULL,
+			"recurrent_activation: %s", st.message);
+	CHECK(gru_problem_check(NULL, &st) == GRU_E_INVALID, "NULL problem");
+
+	p = base_problem();
+	p.batch = SIZE_MAX / 2;
+	p.steps = 3;
+	CHECK(gru_problem_check(&p, &st) == GRU_E_OVERFLOW, "overflow batch*steps: %d %s", st.code, st.message);
+	CHECK(gru_forward_workspace_bytes(&p, &bytes, &st) == GRU_E_OVERFLOW, "overflow workspace bytes");
+	p = base_problem();
+	p.units = SIZE_MAX / 3 + 1;
+	CHECK(gru_problem_check(&p, &st) == GRU_E_OVERFLOW, "overflow 3*units: %s", st.message);
+	p = base_problem();
+	p.units = (size_t)1 << 31;
+	p.features = (size_t)1 << 31;
+	CHECK(gru_problem_check(&p, &st) == GRU_E_OVERFLOW, "overflow kernel size: %s", st.message);
+	p = base_problem();
+	p.batch = (size_t)1 << 20;
+	p.steps = (size_t)1 << 20;
+	p.units = (size_t)1 << 20;
+	CHECK(gru_trace_bytes(&p, &bytes, &st) == GRU_E_OVERFLOW, "overflow trace: %s", st.message);
+
+	p = base_problem();
+	CHECK(gru_weight_sizes(&p, &k, &rk, &b, &st) == GRU_OK && k == 3 * 21 && rk == 7 * 21 && b == 42,
+			"weight sizes reset_after: %zu %zu %zu", k, rk, b);
+	p.reset_after = false;
+	CHECK(gru_weight_sizes(&p, &k, &rk, &b, &st) == GRU_OK && k == 3 * 21 && rk == 21 * 7 && b == 21,
+			"weight sizes reset before: %zu %zu %zu", k, rk, b);
+	p.use_bias = false;
+	CHECK(gru_weight_sizes(&p, &k, &rk, &b, &st) == GRU_OK && b == 0, "weight sizes no bias: %zu", b);
+
+	p = base_problem();
+	CHECK(gru_trace_bytes(&p, &bytes, &st) == GRU_OK && bytes >= 5 * 4 * 5 * 7 * sizeof(float),
+			"trace bytes %zu", bytes);
+	p.dtype = GRU_FLOAT64;
+	CHECK(gru_trace_bytes(&p, &bytes64, &st) == GRU_OK && bytes64 >= 5 * 4 * 5 * 7 * sizeof(double),
+			"trace bytes f64 %zu", bytes64);
+	CHECK(gru_forward_workspace_bytes(&p, &bytes, &st) == GRU_OK
+			&& bytes >= (4 * 5 * 21 + 4 * 21 + 4 * 7 + 21 + 7) * sizeof(double), "forward workspace %zu", bytes);
+	CHECK(gru_backward_workspace_bytes(&p, &bytes, &st) == GRU_OK
+			&& bytes >= (4 * 5 * 28 + 4 * 7) * sizeof(double), "backward workspace %zu", bytes);
+	CHECK(gru_trace_bytes(&p, NULL, &st) == GRU_E_INVALID, "NULL bytes");
+}
+
+static void test_null_pointers(void)
+{
+	gru_problem p = base_problem();
+	float x[4 * 5 * 3], k[3 * 21], u[7 * 21], bias[42], out[4 * 7], fs[4 * 7];
+	gru_weights w = {k, u, bias};
+	gru_forward_args fa;
+	gru_backward_args ba;
+	gru_status st;
+	size_t bytes = 0;
+	void *ws;
+
+	memset(x, 0, sizeof(x));
+	memset(k, 0, sizeof(k));
+	memset(u, 0, sizeof(u));
+	memset(bias, 0, sizeof(bias));
+	gru_forward_workspace_bytes(&p, &bytes, &st);
+	ws = malloc(bytes);
+	memset(&fa, 0, sizeof(fa));
+	fa.inputs = x;
+	fa.outputs = out;
+	fa.final_state = fs;
+	fa.workspace = ws;
+	CHECK(gru_forward(&p, &w, &fa, &st) == GRU_OK && st.code == GRU_OK, "forward with NULL optionals: %s", st.message);
+	fa.inputs = NULL;
+	CHECK(gru_forward(&p, &w, &fa, &st) == GRU_E_INVALID && strstr(st.message, "inputs") != NULL,
+			"NULL inputs: %s", st.message);
+	fa.inputs = x;
+	fa.workspace = NULL;
+	CHECK(gru_forward(&p, &w, &fa, &st) == GRU_E_INVALID && strstr(st.message, "workspace") != NULL,
+			"NULL workspace: %s", st.message);
+	fa.workspace = ws;
+	w.bias = NULL;
+	CHECK(gru_forward(&p, &w, &fa, &st) == GRU_E_INVALID && strstr(st.message, "bias") != NULL,
+			"NULL bias: %s", st.message);
+	p.use_bias = false;
+	CHECK(gru_forward(&p, &w, &fa, &st) == GRU_OK, "no bias, NULL bias: %s", st.message);
+	p.use_bias = true;
+	w.bias = bias;
+	w.kernel = NULL;
+	CHECK(gru_forward(&p, &w, &fa, &st) == GRU_E_INVALID && strstr(st.message, "kernel") != NULL,
+			"NULL kernel: %s", st.message);
+	w.kernel = k;
+	CHECK(gru_forward(&p, &w, NULL, &st) == GRU_E_INVALID, "NULL args");
+	CHECK(gru_backend_cpu_openblas.forward(&p, &w, &fa, NULL) == GRU_OK, "NULL status allowed");
+	CHECK(strcmp(gru_backend_cpu_openblas.name, "cpu_openblas") == 0, "backend name");
+
+	memset(&ba, 0, sizeof(ba));
+	ba.inputs = x;
+	ba.d_kernel = k;
+	ba.d_recurrent_kernel = u;
+	ba.d_bias = bias;
+	ba.workspace = ws;
+	CHECK(gru_backward(&p, &w, &ba, &st) == GRU_E_INVALID && strstr(st.message, "trace") != NULL,
+			"NULL trace: %s", st.message);
+	free(ws);
+}
+
+/* ---- fast math ---- */
+
+static void test_fast_math(void)
+{
+	const long n = quick ? 200000 : 4000000;
+	double worst_exp = 0, worst_tanh = 0, worst_sig = 0;
+	long i;
+	float v;
+
+	for (i = 0; i <= n; i++) {
+		float x = (float)(-87.3 + (88.0 + 87.3) * (double)i / (double)n);
+		double e = exp((double)x);
+		double err = fabs((double)gru_fast_expf(x) - e) / e;
+
+		if (err > worst_exp) {
+			worst_exp = err;
+		}
+	}
+	CHECK(worst_exp < 3e-7, "fast expf relative error %.3g", worst_exp);
+	for (i = 0; i <= n; i++) {
+		float x = (float)(-20.0 + 40.0 * (double)i / (double)n);
+		double t = tanh((double)x);
+		double err = fabs((double)gru_fast_tanhf(x) - t) / fmax(fabs(t), 1e-30);
+		double s = 1.0 / (1.0 + exp(-(double)x));
+		double serr = fabs((double)gru_sigmoid_f32(x) - s) / s;
+
+		if (err > worst_tanh) {
+			worst_tanh = err;
+		}
+		if (serr > worst_sig) {
+			worst_sig = serr;
+		}
+	}
+	/* tiny arguments, where relative accuracy is hardest */
+	for (i = 1; i < 2000; i++) {
+		float x = (float)(1e-7 * i * i);
+		double err = fabs((double)gru_fast_tanhf(x) - tanh((double)x)) / tanh((double)x);
+
+		if (err > worst_tanh) {
+			worst_tanh = err;
+		}
+	}
+	CHECK(worst_tanh < 4e-7, "fast tanhf relative error %.3g", worst_tanh);
+	CHECK(worst_sig < 4e-7, "float sigmoid relative error %.3g", worst_sig);
+	printf("fast math: expf max rel err %.3g, tanhf %.3g, sigmoid %.3g\n", worst_exp, worst_tanh, worst_sig);
+
+	CHECK(isnan(gru_fast_expf(NAN)), "expf(NaN) must be NaN");
+	CHECK(isnan(gru_fast_tanhf(NAN)), "tanhf(NaN) must be NaN");
+	CHECK(isnan(gru_sigmoid_f32(NAN)), "sigmoid(NaN) must be NaN");
+	v = gru_fast_expf(INFINITY);
+	CHECK(isfinite(v) && v > 1e38f, "expf(inf) = %g", v);
+	v = gru_fast_expf(1e30f);
+	CHECK(isfinite(v) && v > 1e38f, "expf(1e30) = %g", v);
+	v = gru_fast_expf(-INFINITY);
+	CHECK(isfinite(v) && v >= 0 && v < 1.2e-38f, "expf(-inf) = %g", v);
+	v = gru_fast_expf(0.0f);
+	CHECK(v == 1.0f, "expf(0) = %.9g", v);
+	CHECK(gru_fast_tanhf(50.0f) == 1.0f && gru_fast_tanhf(-50.0f) == -1.0f, "tanhf saturation");
+	CHECK(gru_fast_tanhf(INFINITY) == 1.0f && gru_fast_tanhf(-INFINITY) == -1.0f, "tanhf(+-inf)");
+	CHECK(gru_fast_tanhf(0.0f) == 0.0f, "tanhf(0)");
+	v = gru_sigmoid_f32(1000.0f);
+	CHECK(v == 1.0f, "sigmoid(1000) = %.9g", v);
+	v = gru_sigmoid_f32(-1000.0f);
+	CHECK(isfinite(v) && v >= 0 && v < 1e-37f, "sigmoid(-1000) = %g", v);
+	CHECK(gru_hard_sigmoid_f32(3.0f) == 1.0f && gru_hard_sigmoid_f32(-3.0f) == 0.0f
+			&& gru_hard_sigmoid_grad_f32(1.0f) == 0.0f && gru_hard_sigmoid_grad_f32(0.5f) == 0.2f,
+			"hard_sigmoid");
+	CHECK(isnan(gru_relu_f64(NAN)) && gru_relu_f64(-1) == 0 && gru_relu_grad_f64(0.0) == 0, "relu");
+}
+
+/* ---- golden cases ---- */
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long size;
+
+	if (f == NULL) {
+		return NULL;
+	}
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)size + 1);
+	if (fread(buf, 1, (size_t)size, f) != (size_t)size) {
+		free(buf);
+		fclose(f);
+		return NULL;
+	}
+	buf[size] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* The value after "key": searched from `from`; NULL when absent. */
+static const char *json_find(const char *from, const char *key)
+{
+	char pattern[64];
+	const char *at;
+
+	snprintf(pattern, sizeof(pattern), "\"%s\":", key);
+	at = strstr(from, pattern);
+	if (at == NULL) {
+		return NULL;
+	}
+	at += strlen(pattern);
+	while (*at == ' ') {
+		at++;
+	}
+	return at;
+}
+
+/* An array {"shape":...,"data":[...]} into a new double array; NULL for null; *n its length. */
+static double *json_array(const char *from, const char *key, size_t *n)
+{
+	const char *at = json_find(from, key);
+	double *data;
+	size_t count = 0, cap = 64;
+
+	*n = 0;
+	if (at == NULL || strncmp(at, "null", 4) == 0) {
+		return NULL;
+	}
+	at = json_find(at, "data");
+	if (at == NULL || *at != '[') {
+		return NULL;
+	}
+	at++;
+	data = malloc(cap * sizeof(double));
+	while (*at != ']' && *at != '\0') {
+		char *end;
+		double v;
+
+		if (strncmp(at, "true", 4) == 0) {
+			v = 1;
+			end = (char *)at + 4;
+		} else if (strncmp(at, "false", 5) == 0) {
+			v = 0;
+			end = (char *)at + 5;
+		} else {
+			v = strtod(at, &end);
+			if (end == at) {
+				free(data);
+				return NULL;
+			}
+		}
+		if (count == cap) {
+			cap *= 2;
+			data = realloc(data, cap * sizeof(double));
+		}
+		data[count++] = v;
+		at = end;
+		while (*at == ',' || *at == ' ') {
+			at++;
+		}
+	}
+	*n = count;
+	return data;
+}
+
+static gru_activation json_activation(const char *json, const char *key)
+{
+	const char *at = json_find(json, key);
+	int i;
+
+	for (i = 0; at != NULL && i < 5; i++) {
+		size_t len = strlen(act_names[i]);
+
+		if (at[0] == '"' && strncmp(at + 1, act_names[i], len) == 0 && at[1 + len] == '"') {
+			return (gru_activation)i;
+		}
+	}
+	return GRU_ACT_LINEAR;
+}
+
+static void test_golden_file(const char *dir, const char *name)
+{
+	char path[1024], ctx[1100];
+	char *json;
+	const char *grads;
+	tcase c;
+	double *want_out, *want_state, *mask, *g;
+	size_t n, i;
+	tresult r;
+	int pass;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	json = read_file(path);
+	if (json == NULL) {
+		CHECK(0, "cannot read %s", path);
+		return;
+	}
+	memset(&c, 0, sizeof(c));
+	c.p.batch = (size_t)strtoul(json_find(json, "batch"), NULL, 10);
+	c.p.steps = (size_t)strtoul(json_find(json, "timesteps"), NULL, 10);
+	c.p.features = (size_t)strtoul(json_find(json, "features"), NULL, 10);
+	c.p.units = (size_t)strtoul(json_find(json, "units"), NULL, 10);
+	c.p.reset_after = strncmp(json_find(json, "reset_after"), "true", 4) == 0;
+	c.p.use_bias = strncmp(json_find(json, "use_bias"), "true", 4) == 0;
+	c.p.go_backwards = strncmp(json_find(json, "go_backwards"), "true", 4) == 0;
+	c.p.return_sequences = strncmp(json_find(json, "return_sequences"), "true", 4) == 0;
+	c.p.activation = json_activation(json, "activation");
+	c.p.recurrent_activation = json_activation(json, "recurrent_activation");
+	c.p.dtype = GRU_FLOAT64;
+	tcase_sizes(&c);
+	grads = strstr(json, "\"grads\":");
+	c.x = json_array(json, "inputs", &n);
+	c.k = json_array(json, "kernel", &n);
+	c.u = json_array(json, "recurrent_kernel", &n);
+	c.bias = json_array(json, "bias", &n);
+	c.h0 = json_array(json, "initial_state", &n);
+	mask = json_array(json, "mask", &n);
+	if (mask != NULL) {
+		c.mask = malloc(n);
+		for (i = 0; i < n; i++) {
+			c.mask[i] = mask[i] != 0;
+		}
+		free(mask);
+	}
+	want_out = json_array(json, "outputs", &n);
+	want_state = json_array(json, "state", &n);
+	c.dout = json_array(json, "d_outputs", &n);
+	c.dstate = json_array(json, "d_state", &n);
+	if (c.x == NULL || c.k == NULL || c.u == NULL || want_out == NULL || grads == NULL) {
+		CHECK(0, "%s: cannot parse", name);
+	} else {
+		int dt;
+
+		for (dt = 0; dt < 2; dt++) {
+			gru_dtype dtype = dt ? GRU_FLOAT32 : GRU_FLOAT64;
+			double tol = dt ? 2e-5 : 1e-9, gtol = dt ? 1e-4 : 1e-9;
+
+			snprintf(ctx, sizeof(ctx), "golden %s %s", name, dt ? "f32" : "f64");
+			pass = failed;
+			if (run_core(&c, dtype, 1, &r, ctx)) {
+				check_close(ctx, "outputs", r.outputs, want_out, c.n_out, tol);
+				check_close(ctx, "state", r.state, want_state, c.n_h, tol);
+				g = json_array(grads, "inputs", &n);
+				check_close(ctx, "d_inputs", r.dx, g, c.n_x, gtol);
+				free(g);
+				g = json_array(grads, "kernel", &n);
+				check_close(ctx, "d_kernel", r.dk, g, c.n_k, gtol);
+				free(g);
+				g = json_array(grads, "recurrent_kernel", &n);
+				check_close(ctx, "d_recurrent_kernel", r.du, g, c.n_u, gtol);
+				free(g);
+				if (c.p.use_bias) {
+					g = json_array(grads, "bias", &n);
+					check_close(ctx, "d_bias", r.db, g, c.n_b, gtol);
+					free(g);
+				}
+				if (c.h0 != NULL) {
+					g = json_array(grads, "initial_state", &n);
+					check_close(ctx, "d_initial_state", r.dh0, g, c.n_h, gtol);
+					free(g);
+				}
+			}
+			tresult_free(&r);
+			(void)pass;
+		}
+	}
+	free(want_out);
+	free(want_state);
+	tcase_free(&c);
+	free(json);
+}
+
+static void test_golden(const char *dir)
+{
+	static const char *names[] = {
+		"basic_ra0_bw0_rs0_h00.json", "basic_ra0_bw0_rs0_h01.json", "basic_ra0_bw0_rs1_h00.json",
+		"basic_ra0_bw0_rs1_h01.json", "basic_ra0_bw1_rs0_h00.json", "basic_ra0_bw1_rs0_h01.json",
+		"basic_ra0_bw1_rs1_h00.json", "basic_ra0_bw1_rs1_h01.json", "basic_ra1_bw0_rs0_h00.json",
+		"basic_ra1_bw0_rs0_h01.json", "basic_ra1_bw0_rs1_h00.json", "basic_ra1_bw0_rs1_h01.json",
+		"basic_ra1_bw1_rs0_h00.json", "basic_ra1_bw1_rs0_h01.json", "basic_ra1_bw1_rs1_h00.json",
+		"basic_ra1_bw1_rs1_h01.json", "mask_right_padded.json", "mask_right_padded_last_only.json",
+		"medium.json", "no_bias.json", "no_bias_reset_before.json", "relu_hard_sigmoid.json"
+	};
+	char probe[1024];
+	FILE *f;
+	size_t i;
+
+	snprintf(probe, sizeof(probe), "%s/README.md", dir);
+	f = fopen(probe, "r");
+	if (f == NULL) {
+		printf("golden cases not found in %s: skipped\n", dir);
+		return;
+	}
+	fclose(f);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		test_golden_file(dir, names[i]);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	const char *golden = "../../../shared/golden";
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--quick") == 0) {
+			quick = 1;
+		} else {
+			golden = argv[i];
+		}
+	}
+	test_problem();
+	test_null_pointers();
+	test_fast_math();
+	test_golden(golden);
+	test_combinations();
+	test_backward_larger();
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed == 0 ? 0 : 1;
+}
