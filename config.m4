@@ -1,0 +1,60 @@
+dnl config.m4 for the rindow_gru extension.
+dnl
+dnl   phpize && ./configure && make
+dnl
+dnl OpenBLAS is found with pkg-config; --with-openblas=DIR points at an
+dnl installation prefix instead (DIR/include and DIR/lib).
+
+PHP_ARG_ENABLE([rindow_gru],
+  [whether to enable the rindow_gru extension],
+  [AS_HELP_STRING([--enable-rindow_gru], [Enable the native GRU layer for Rindow])],
+  [yes])
+
+PHP_ARG_WITH([openblas],
+  [for OpenBLAS],
+  [AS_HELP_STRING([[--with-openblas[=DIR]]], [rindow_gru: OpenBLAS installation prefix (default: found with pkg-config)])],
+  [yes],
+  [no])
+
+if test "$PHP_RINDOW_GRU" != "no"; then
+  AC_MSG_CHECKING([for OpenBLAS])
+  if test "$PHP_OPENBLAS" != "yes" && test "$PHP_OPENBLAS" != "no" && test -n "$PHP_OPENBLAS"; then
+    OPENBLAS_CFLAGS="-I$PHP_OPENBLAS/include"
+    for incdir in "$PHP_OPENBLAS/include/openblas" "$PHP_OPENBLAS/include/openblas-pthread"; do
+      if test -f "$incdir/cblas.h"; then
+        OPENBLAS_CFLAGS="-I$incdir"
+      fi
+    done
+    OPENBLAS_LIBS="-L$PHP_OPENBLAS/lib -lopenblas"
+    AC_MSG_RESULT([$PHP_OPENBLAS])
+  else
+    PKG_CHECK_MODULES([OPENBLAS], [openblas], [AC_MSG_RESULT([found with pkg-config])], [
+      AC_MSG_RESULT([no])
+      AC_MSG_ERROR([OpenBLAS was not found. Install it (Debian/Ubuntu: apt-get install libopenblas-dev; Fedora: dnf install openblas-devel) or pass --with-openblas=DIR with the prefix that holds include/cblas.h and lib/libopenblas.])
+    ])
+  fi
+
+  PHP_EVAL_INCLINE($OPENBLAS_CFLAGS)
+  PHP_EVAL_LIBLINE($OPENBLAS_LIBS, RINDOW_GRU_SHARED_LIBADD)
+
+  dnl Check that the library really links and has cblas_sgemm and LAPACK's QR,
+  dnl which the orthogonal initializer uses.
+  old_CFLAGS="$CFLAGS"; CFLAGS="$CFLAGS $OPENBLAS_CFLAGS"
+  old_LIBS="$LIBS"; LIBS="$LIBS $OPENBLAS_LIBS"
+  AC_CHECK_HEADER([cblas.h], [], [AC_MSG_ERROR([cblas.h not found in $OPENBLAS_CFLAGS; pass --with-openblas=DIR])])
+  AC_CHECK_FUNC([cblas_sgemm], [], [AC_MSG_ERROR([OpenBLAS does not link (cblas_sgemm missing with $OPENBLAS_LIBS)])])
+  AC_CHECK_FUNC([sgeqrf_], [], [AC_MSG_ERROR([OpenBLAS was built without LAPACK (sgeqrf_ missing); the orthogonal initializer needs it])])
+  CFLAGS="$old_CFLAGS"
+  LIBS="$old_LIBS"
+
+  PHP_SUBST(RINDOW_GRU_SHARED_LIBADD)
+
+  RINDOW_GRU_CORE_SOURCES="src/gru_status.c src/gru_runtime.c src/gru_problem.c src/gru_cpu_forward.c src/gru_cpu_backward.c src/gru_backend.c src/gru_rng.c src/gru_init.c"
+  RINDOW_GRU_EXT_SOURCES="ext/rindow_gru.c ext/gru_exceptions.c ext/gru_ndarray.c ext/gru_array.c ext/gru_layer.c ext/gru_layer_options.c"
+
+  dnl The core's gate loops need -O3 to vectorise, and no errno from libm.
+  PHP_NEW_EXTENSION(rindow_gru, $RINDOW_GRU_CORE_SOURCES $RINDOW_GRU_EXT_SOURCES, $ext_shared,,
+    [-DZEND_ENABLE_STATIC_TSRMLS_CACHE=1 -O3 -fno-math-errno -I@ext_srcdir@/src -I@ext_srcdir@/ext])
+  PHP_ADD_BUILD_DIR([$ext_builddir/src])
+  PHP_ADD_BUILD_DIR([$ext_builddir/ext])
+fi

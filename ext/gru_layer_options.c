@@ -1,0 +1,316 @@
+#include "php.h"
+#include "zend_exceptions.h"
+
+#include "gru_layer_options.h"
+#include "gru_exceptions.h"
+#include "gru_init.h"
+
+/* Rindow's positional order after the backend. */
+typedef enum {
+	OPT_UNITS = 0,
+	OPT_INPUT_SHAPE,
+	OPT_ACTIVATION,
+	OPT_RECURRENT_ACTIVATION,
+	OPT_USE_BIAS,
+	OPT_KERNEL_INITIALIZER,
+	OPT_RECURRENT_INITIALIZER,
+	OPT_BIAS_INITIALIZER,
+	OPT_RETURN_SEQUENCES,
+	OPT_RETURN_STATE,
+	OPT_GO_BACKWARDS,
+	OPT_STATEFUL,
+	OPT_RESET_AFTER,
+	OPT_NAME,
+	OPT_COUNT
+} option_index;
+
+static const char *const option_names[OPT_COUNT] = {
+	"units", "input_shape", "activation", "recurrent_activation", "use_bias",
+	"kernel_initializer", "recurrent_initializer", "bias_initializer",
+	"return_sequences", "return_state", "go_backwards", "stateful", "reset_after", "name"
+};
+
+static const struct {
+	const char *name;
+	gru_activation activation;
+} activation_names[] = {
+	{"tanh", GRU_ACT_TANH},
+	{"sigmoid", GRU_ACT_SIGMOID},
+	{"hard_sigmoid", GRU_ACT_HARD_SIGMOID},
+	{"relu", GRU_ACT_RELU},
+	{"linear", GRU_ACT_LINEAR},
+};
+
+zend_result php_gru_activation_from_name(zend_string *name, const char *option, gru_activation *activation)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(activation_names) / sizeof(activation_names[0]); i++) {
+		if (zend_string_equals_cstr(name, activation_names[i].name, strlen(activation_names[i].name))) {
+			*activation = activation_names[i].activation;
+			return SUCCESS;
+		}
+	}
+	php_gru_throw_invalid("Unknown %s '%s' in GRU: expected tanh, sigmoid, hard_sigmoid, relu, linear or null",
+		option, ZSTR_VAL(name));
+	return FAILURE;
+}
+
+static void throw_type(const char *option, const char *expected, const zval *value)
+{
+	zend_type_error("GRU option %s must be %s, %s given", option, expected, zend_zval_type_name(value));
+}
+
+/* Reads a ?bool option; null or absent keeps the default. */
+static zend_result read_bool(const zval *value, option_index index, bool *out)
+{
+	if (Z_ISUNDEF_P(value) || Z_TYPE_P(value) == IS_NULL) {
+		return SUCCESS;
+	}
+	if (Z_TYPE_P(value) != IS_TRUE && Z_TYPE_P(value) != IS_FALSE) {
+		throw_type(option_names[index], "of type ?bool", value);
+		return FAILURE;
+	}
+	*out = Z_TYPE_P(value) == IS_TRUE;
+	return SUCCESS;
+}
+
+static zend_result read_activation(const zval *value, option_index index, gru_activation *activation,
+		zend_string **name)
+{
+	if (Z_ISUNDEF_P(value)) {
+		return SUCCESS;
+	}
+	if (Z_TYPE_P(value) == IS_NULL) {
+		/* Rindow: a null activation means none, i.e. linear. */
+		*activation = GRU_ACT_LINEAR;
+		if (*name) {
+			zend_string_release(*name);
+			*name = NULL;
+		}
+		return SUCCESS;
+	}
+	if (Z_TYPE_P(value) == IS_OBJECT) {
+		php_gru_throw_domain("GRU option %s: activation objects (%s) are not supported natively; give the activation's name",
+			option_names[index], ZSTR_VAL(Z_OBJCE_P(value)->name));
+		return FAILURE;
+	}
+	if (Z_TYPE_P(value) != IS_STRING) {
+		throw_type(option_names[index], "of type ?string", value);
+		return FAILURE;
+	}
+	if (php_gru_activation_from_name(Z_STR_P(value), option_names[index], activation) == FAILURE) {
+		return FAILURE;
+	}
+	if (*name) {
+		zend_string_release(*name);
+	}
+	*name = zend_string_copy(Z_STR_P(value));
+	return SUCCESS;
+}
+
+static zend_result read_initializer(zval *value, option_index index, zval *out)
+{
+	if (Z_ISUNDEF_P(value) || Z_TYPE_P(value) == IS_NULL) {
+		return SUCCESS;
+	}
+	if (Z_TYPE_P(value) == IS_STRING) {
+		if (gru_initializer_from_name(Z_STRVAL_P(value), Z_STRLEN_P(value)) < 0) {
+			php_gru_throw_invalid("Unknown %s '%s' in GRU: expected zeros, ones, glorot_uniform, glorot_normal, "
+				"he_uniform, he_normal, lecun_uniform, lecun_normal, orthogonal, random_uniform, random_normal "
+				"or a callable", option_names[index], Z_STRVAL_P(value));
+			return FAILURE;
+		}
+	} else if (!zend_is_callable(value, 0, NULL)) {
+		throw_type(option_names[index], "an initializer name or a callable", value);
+		return FAILURE;
+	}
+	zval_ptr_dtor(out);
+	ZVAL_COPY(out, value);
+	return SUCCESS;
+}
+
+static zend_result read_input_shape(const zval *value, php_gru_layer_config *config)
+{
+	zval *dim;
+	zend_long dims[2];
+	uint32_t n = 0;
+
+	if (Z_ISUNDEF_P(value) || Z_TYPE_P(value) == IS_NULL) {
+		return SUCCESS;
+	}
+	if (Z_TYPE_P(value) != IS_ARRAY) {
+		throw_type("input_shape", "of type ?array", value);
+		return FAILURE;
+	}
+	if (zend_hash_num_elements(Z_ARRVAL_P(value)) != 2) {
+		php_gru_throw_invalid("GRU option input_shape must be [timesteps, features], %u dimensions given",
+			zend_hash_num_elements(Z_ARRVAL_P(value)));
+		return FAILURE;
+	}
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(value), dim) {
+		if (n == 0 && Z_TYPE_P(dim) == IS_NULL) {
+			dims[n++] = -1;
+			continue;
+		}
+		if (Z_TYPE_P(dim) != IS_LONG || Z_LVAL_P(dim) <= 0) {
+			php_gru_throw_invalid("GRU option input_shape must hold positive integers (timesteps may be null)");
+			return FAILURE;
+		}
+		dims[n++] = Z_LVAL_P(dim);
+	} ZEND_HASH_FOREACH_END();
+	config->has_input_shape = true;
+	config->input_timesteps = dims[0];
+	config->input_features = dims[1];
+	return SUCCESS;
+}
+
+static void set_defaults(php_gru_layer_config *config)
+{
+	memset(config, 0, sizeof(*config));
+	config->units = 0;
+	config->input_timesteps = -1;
+	config->activation = GRU_ACT_TANH;
+	config->recurrent_activation = GRU_ACT_SIGMOID;
+	config->activation_name = zend_string_init("tanh", sizeof("tanh") - 1, 0);
+	config->recurrent_activation_name = zend_string_init("sigmoid", sizeof("sigmoid") - 1, 0);
+	config->use_bias = true;
+	config->reset_after = true;
+	ZVAL_STRING(&config->kernel_initializer, "glorot_uniform");
+	ZVAL_STRING(&config->recurrent_initializer, "orthogonal");
+	ZVAL_STRING(&config->bias_initializer, "zeros");
+	config->name = NULL;
+}
+
+/* Places the arguments into values[] by option, refusing unknown and doubled ones. */
+static zend_result collect_options(zval values[OPT_COUNT], uint32_t first_index, zval *positional,
+		uint32_t positional_count, HashTable *named)
+{
+	uint32_t i;
+	zend_string *key;
+	zval *value;
+
+	if (first_index + positional_count > OPT_COUNT) {
+		php_gru_throw_invalid("GRU takes at most %d options, %u given", OPT_COUNT, first_index + positional_count);
+		return FAILURE;
+	}
+	for (i = 0; i < positional_count; i++) {
+		ZVAL_COPY_VALUE(&values[first_index + i], &positional[i]);
+	}
+	if (named == NULL) {
+		return SUCCESS;
+	}
+	ZEND_HASH_FOREACH_STR_KEY_VAL(named, key, value) {
+		int index = -1;
+		for (i = 0; i < OPT_COUNT; i++) {
+			if (zend_string_equals_cstr(key, option_names[i], strlen(option_names[i]))) {
+				index = (int) i;
+				break;
+			}
+		}
+		if (index < 0) {
+			php_gru_throw_invalid("Unknown option '%s' in GRU: expected units, input_shape, activation, "
+				"recurrent_activation, use_bias, kernel_initializer, recurrent_initializer, bias_initializer, "
+				"return_sequences, return_state, go_backwards, stateful, reset_after or name", ZSTR_VAL(key));
+			return FAILURE;
+		}
+		if (!Z_ISUNDEF(values[index])) {
+			php_gru_throw_invalid("GRU option %s is given twice", option_names[index]);
+			return FAILURE;
+		}
+		ZVAL_COPY_VALUE(&values[index], value);
+	} ZEND_HASH_FOREACH_END();
+	return SUCCESS;
+}
+
+zend_result php_gru_layer_config_parse(php_gru_layer_config *config, zval *backend, zval *first,
+		zval *positional, uint32_t positional_count, HashTable *named)
+{
+	zval values[OPT_COUNT];
+	uint32_t i, first_index = 0;
+
+	set_defaults(config);
+	ZVAL_UNDEF(backend);
+	for (i = 0; i < OPT_COUNT; i++) {
+		ZVAL_UNDEF(&values[i]);
+	}
+
+	/* new GRU($backend, $units, ...) as the Layer Builder calls it, or new GRU($units, ...). */
+	if (first != NULL && Z_TYPE_P(first) == IS_OBJECT) {
+		ZVAL_COPY(backend, first);
+	} else if (first != NULL && Z_TYPE_P(first) == IS_LONG) {
+		ZVAL_COPY_VALUE(&values[OPT_UNITS], first);
+		first_index = 1;
+	} else if (first != NULL && Z_TYPE_P(first) != IS_NULL) {
+		zend_type_error("GRU::__construct(): Argument #1 must be a backend object or the units (int), %s given",
+			zend_zval_type_name(first));
+		return FAILURE;
+	}
+	if (collect_options(values, first_index, positional, positional_count, named) == FAILURE) {
+		return FAILURE;
+	}
+
+	if (Z_ISUNDEF(values[OPT_UNITS]) || Z_TYPE(values[OPT_UNITS]) == IS_NULL) {
+		php_gru_throw_invalid("GRU needs units: new GRU(units) or new GRU($backend, units)");
+		return FAILURE;
+	}
+	if (Z_TYPE(values[OPT_UNITS]) != IS_LONG) {
+		throw_type("units", "of type int", &values[OPT_UNITS]);
+		return FAILURE;
+	}
+	if (Z_LVAL(values[OPT_UNITS]) <= 0) {
+		php_gru_throw_invalid("GRU units must be a positive integer, " ZEND_LONG_FMT " given", Z_LVAL(values[OPT_UNITS]));
+		return FAILURE;
+	}
+	config->units = Z_LVAL(values[OPT_UNITS]);
+
+	if (read_input_shape(&values[OPT_INPUT_SHAPE], config) == FAILURE
+		|| read_activation(&values[OPT_ACTIVATION], OPT_ACTIVATION, &config->activation, &config->activation_name) == FAILURE
+		|| read_activation(&values[OPT_RECURRENT_ACTIVATION], OPT_RECURRENT_ACTIVATION,
+			&config->recurrent_activation, &config->recurrent_activation_name) == FAILURE
+		|| read_bool(&values[OPT_USE_BIAS], OPT_USE_BIAS, &config->use_bias) == FAILURE
+		|| read_initializer(&values[OPT_KERNEL_INITIALIZER], OPT_KERNEL_INITIALIZER, &config->kernel_initializer) == FAILURE
+		|| read_initializer(&values[OPT_RECURRENT_INITIALIZER], OPT_RECURRENT_INITIALIZER,
+			&config->recurrent_initializer) == FAILURE
+		|| read_initializer(&values[OPT_BIAS_INITIALIZER], OPT_BIAS_INITIALIZER, &config->bias_initializer) == FAILURE
+		|| read_bool(&values[OPT_RETURN_SEQUENCES], OPT_RETURN_SEQUENCES, &config->return_sequences) == FAILURE
+		|| read_bool(&values[OPT_RETURN_STATE], OPT_RETURN_STATE, &config->return_state) == FAILURE
+		|| read_bool(&values[OPT_GO_BACKWARDS], OPT_GO_BACKWARDS, &config->go_backwards) == FAILURE
+		|| read_bool(&values[OPT_STATEFUL], OPT_STATEFUL, &config->stateful) == FAILURE
+		|| read_bool(&values[OPT_RESET_AFTER], OPT_RESET_AFTER, &config->reset_after) == FAILURE) {
+		return FAILURE;
+	}
+
+	if (!Z_ISUNDEF(values[OPT_NAME]) && Z_TYPE(values[OPT_NAME]) != IS_NULL) {
+		if (Z_TYPE(values[OPT_NAME]) != IS_STRING) {
+			throw_type("name", "of type ?string", &values[OPT_NAME]);
+			return FAILURE;
+		}
+		config->name = zend_string_copy(Z_STR(values[OPT_NAME]));
+	} else {
+		config->name = zend_string_init("gru", sizeof("gru") - 1, 0);
+	}
+	return SUCCESS;
+}
+
+void php_gru_layer_config_destroy(php_gru_layer_config *config)
+{
+	if (config->activation_name) {
+		zend_string_release(config->activation_name);
+		config->activation_name = NULL;
+	}
+	if (config->recurrent_activation_name) {
+		zend_string_release(config->recurrent_activation_name);
+		config->recurrent_activation_name = NULL;
+	}
+	if (config->name) {
+		zend_string_release(config->name);
+		config->name = NULL;
+	}
+	zval_ptr_dtor(&config->kernel_initializer);
+	ZVAL_UNDEF(&config->kernel_initializer);
+	zval_ptr_dtor(&config->recurrent_initializer);
+	ZVAL_UNDEF(&config->recurrent_initializer);
+	zval_ptr_dtor(&config->bias_initializer);
+	ZVAL_UNDEF(&config->bias_initializer);
+}

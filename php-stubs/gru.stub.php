@@ -1,0 +1,117 @@
+<?php
+
+/** @generate-class-entries */
+
+namespace Rindow\NeuralNetworks\Layer;
+
+/**
+ * Gated recurrent unit layer, run natively (rindow_gru extension).
+ *
+ * Same constructor, methods, weight layouts and numbers as Rindow's
+ * Rindow\NeuralNetworks\Layer\GRU: gate order z, r, h; kernel
+ * [features, 3*units]; recurrent kernel [units, 3*units] with reset_after
+ * (the default) or [3*units, units] without; bias [2, 3*units] with
+ * reset_after or [3*units] without.
+ *
+ * Two ways to construct it:
+ *
+ *     new GRU(256, return_sequences: true);                 // plain
+ *     new GRU($backend, 256, return_sequences: true);       // Rindow's Layer Builder
+ *
+ * Options, positional after units or named (Rindow's names and defaults):
+ *   - int        units                  (required) size of the state
+ *   - ?array     input_shape = null     [timesteps, features]; timesteps may be null
+ *   - ?string    activation = 'tanh'    tanh, sigmoid, hard_sigmoid, relu, linear (null = linear)
+ *   - ?string    recurrent_activation = 'sigmoid'
+ *   - bool       use_bias = true
+ *   - string|callable kernel_initializer = 'glorot_uniform'
+ *   - string|callable recurrent_initializer = 'orthogonal'
+ *   - string|callable bias_initializer = 'zeros'
+ *       names: zeros, ones, glorot_uniform, glorot_normal, he_uniform,
+ *       he_normal, lecun_uniform, lecun_normal, orthogonal,
+ *       random_uniform, random_normal; a callable gets ($shape, $nodeNum)
+ *       and returns an NDArray of that shape.
+ *   - bool       return_sequences = false
+ *   - bool       return_state = false
+ *   - bool       go_backwards = false
+ *   - bool       stateful = false
+ *   - bool       reset_after = true
+ *   - ?string    name = null            defaults to 'gru'
+ *
+ * An unknown option is an InvalidArgumentException that names it.
+ * Random initializers draw from a generator seeded by mt_rand(), so
+ * mt_srand($seed) before construction makes the weights reproducible.
+ *
+ * @not-serializable
+ */
+class GRU
+{
+	/**
+	 * @param object|int|null $backend Rindow's backend, or the units when
+	 *                                 called without one.
+	 */
+	public function __construct(object|int|null $backend = null, mixed ...$options) {}
+
+	/**
+	 * Creates the weights. $inputs is an NDArray [batch, timesteps, features]
+	 * (or a list holding one), a shape [timesteps, features], or null to use
+	 * input_shape. $sampleWeights = [kernel, recurrentKernel, bias] (bias
+	 * only with use_bias) sets the weights instead of the initializers.
+	 *
+	 * @param array|null $sampleWeights
+	 */
+	public function build(mixed $inputs = null, ?array $sampleWeights = null): void {}
+
+	/**
+	 * Runs the whole sequence.
+	 *
+	 * @param object $inputs [batch, timesteps, features]
+	 * @param mixed $training true keeps what backward() needs
+	 * @param array|null $initialStates [state [batch, units]]
+	 * @param object|null $mask [batch, timesteps], false = skip that step
+	 * @return object|array outputs ([batch, timesteps, units] with
+	 *         return_sequences, else [batch, units]); with return_state
+	 *         [outputs, [state]]
+	 */
+	public function forward(object $inputs, mixed $training = null, ?array $initialStates = null, ?object $mask = null): object|array {}
+
+	/**
+	 * Backward through time for the last forward() run with training true.
+	 * Weight gradients land in getGrads() (overwritten, not accumulated).
+	 *
+	 * @param array $dOutputs [dOutputs] or [dOutputs, dState]
+	 * @return array [dInputs], or [dInputs, dInitialState] when
+	 *         forward() was given initial states
+	 */
+	public function backward(array $dOutputs): array {}
+
+	/** Same as forward(). */
+	public function __invoke(object $inputs, mixed $training = null, ?array $initialStates = null, ?object $mask = null): object|array {}
+
+	/** @return array [kernel, recurrentKernel, bias] (bias only with use_bias) */
+	public function getParams(): array {}
+
+	/** @return array gradients of the params, same order and shapes */
+	public function getGrads(): array {}
+
+	/** @return array [timesteps, units] or [units] */
+	public function outputShape(): array {}
+
+	/** @return array|null [timesteps, features] */
+	public function inputShape(): ?array {}
+
+	/** @return array [[units]] */
+	public function statesShapes(): array {}
+
+	/** @return array */
+	public function getConfig(): array {}
+
+	public function name(): string {}
+
+	public function setName(string $name): void {}
+
+	public function isBuilt(): bool {}
+
+	/** Forgets the state a stateful layer carries between forward() calls. */
+	public function resetStates(): void {}
+}
