@@ -29,93 +29,19 @@ typedef struct {
 	const GRU_REAL *hprev, *z, *r, *hh, *aux;
 } GRU_SFX(bwd_trace);
 
-/*
- * First pass of one batch row: dh (the row of the state gradient) becomes
- * dh z, and the row of dg gets dz and dxh (and, reset_after, dr and dgh).
- */
-GRU_VECTORIZE
-static void GRU_SFX(backward_row)(const gru_problem *p, GRU_REAL *restrict dh, const GRU_REAL *restrict dout,
-		int live, const GRU_SFX(bwd_trace) *tr, size_t row, GRU_REAL *restrict dg)
-{
-	const size_t units = p->units;
-	const size_t width = p->reset_after ? 4 * units : 3 * units;
-	GRU_REAL *restrict dz = dg;
-	GRU_REAL *restrict dr = dg + units;
-	GRU_REAL *restrict dxh = dg + (p->reset_after ? 3 : 2) * units;
-	const GRU_REAL *restrict hp = tr->hprev + row * units;
-	const GRU_REAL *restrict z = tr->z + row * units;
-	const GRU_REAL *restrict hh = tr->hh + row * units;
-	size_t j;
-
-	if (dout != NULL) {
-		for (j = 0; j < units; j++) {
-			dh[j] += dout[j];
-		}
-	}
-	if (!live) {
-		memset(dg, 0, width * sizeof(GRU_REAL));
-		return;
-	}
-	for (j = 0; j < units; j++) {
-		const GRU_REAL d = dh[j];
-
-		dz[j] = d * (hp[j] - hh[j]);
-		dxh[j] = d * ((GRU_REAL)1 - z[j]);
-		dh[j] = d * z[j];
-	}
-	GRU_SFX(gru_mul_activation_grad)(p->recurrent_activation, z, dz, units);
-	GRU_SFX(gru_mul_activation_grad)(p->activation, hh, dxh, units);
-	if (p->reset_after) {
-		const GRU_REAL *restrict r = tr->r + row * units;
-		const GRU_REAL *restrict ih = tr->aux + row * units;
-		GRU_REAL *restrict dgh = dg + 2 * units;
-
-		for (j = 0; j < units; j++) {
-			dr[j] = dxh[j] * ih[j];
-			dgh[j] = dxh[j] * r[j];
-		}
-		GRU_SFX(gru_mul_activation_grad)(p->recurrent_activation, r, dr, units);
-	}
-}
-
-/* reset before, second pass of one live row: drh = dxh U_h^T is known. */
-GRU_VECTORIZE
-static void GRU_SFX(backward_before_row)(const gru_problem *p, GRU_REAL *restrict dh,
-		const GRU_REAL *restrict drh, const GRU_SFX(bwd_trace) *tr, size_t row, GRU_REAL *restrict dg)
-{
-	const size_t units = p->units;
-	GRU_REAL *restrict dr = dg + units;
-	const GRU_REAL *restrict hp = tr->hprev + row * units;
-	const GRU_REAL *restrict r = tr->r + row * units;
-	size_t j;
-
-	for (j = 0; j < units; j++) {
-		dr[j] = drh[j] * hp[j];
-		dh[j] += drh[j] * r[j];
-	}
-	GRU_SFX(gru_mul_activation_grad)(p->recurrent_activation, r, dr, units);
-}
-
-GRU_VECTORIZE
-static void GRU_SFX(add_row)(GRU_REAL *restrict acc, const GRU_REAL *restrict src, size_t n)
-{
-	size_t j;
-
-	for (j = 0; j < n; j++) {
-		acc[j] += src[j];
-	}
-}
-
-/* acc[0..n) = sum over rows of src[row * ld + j] */
-static void GRU_SFX(column_sums)(GRU_REAL *acc, const GRU_REAL *src, size_t rows, size_t ld, size_t n)
-{
-	size_t i;
-
-	memset(acc, 0, n * sizeof(GRU_REAL));
-	for (i = 0; i < rows; i++) {
-		GRU_SFX(add_row)(acc, src + i * ld, n);
-	}
-}
+/* The passes, for AVX2+FMA where the compiler can target it, and for the build's baseline. */
+#if GRU_X86_WIDE
+# define GRU_ROWS(name) GRU_SFX(name##_wide)
+# define GRU_ROWS_ATTR GRU_WIDE_ATTR
+# include "gru_cpu_backward_rows_tmpl.h"
+# undef GRU_ROWS
+# undef GRU_ROWS_ATTR
+#endif
+#define GRU_ROWS(name) GRU_SFX(name##_base)
+#define GRU_ROWS_ATTR
+#include "gru_cpu_backward_rows_tmpl.h"
+#undef GRU_ROWS
+#undef GRU_ROWS_ATTR
 
 gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weights *w,
 		const gru_backward_args *a, gru_status *status)
@@ -138,7 +64,8 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 	const char *tbase = (const char *)a->trace;
 	char *base;
 	GRU_REAL *dg, *dh, *drh, *packed;
-	size_t b, j, k, s;
+	const int wide = gru_cpu_has_avx2_fma();
+	size_t j, k, s;
 
 	if (!gru_backward_layout_compute(p, &lay) || !gru_trace_layout_compute(p, &tl)) {
 		return gru_status_set(status, GRU_E_OVERFLOW, "backward workspace size overflows size_t");
@@ -160,7 +87,7 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 		memset(dh, 0, batch * units * sizeof(GRU_REAL));
 	}
 	if (!p->return_sequences && dout != NULL) {
-		GRU_SFX(add_row)(dh, dout, batch * units);
+		GRU_PASS(add_row)(dh, dout, batch * units);
 	}
 	if (!p->reset_after) {
 		for (k = 0; k < units; k++) {
@@ -174,14 +101,7 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 		GRU_REAL *dg_step = dg + t * width;
 		const size_t dg_ld = steps * width;
 
-		for (b = 0; b < batch; b++) {
-			const size_t row = b * steps + t;
-			const int live = a->mask == NULL || a->mask[row] != 0;
-
-			GRU_SFX(backward_row)(p, dh + b * units,
-					(p->return_sequences && dout != NULL) ? dout + row * units : NULL,
-					live, &tr, row, dg + row * width);
-		}
+		GRU_PASS(pass_backward)(p, dh, dout, a->mask, t, &tr, dg);
 		if (p->reset_after) {
 			/* dh += [dz | dr | dgh] U^T */
 			GRU_SFX(gemm)(CblasNoTrans, CblasTrans, batch, units, gates, dg_step, dg_ld,
@@ -189,14 +109,7 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 		} else {
 			GRU_SFX(gemm)(CblasNoTrans, CblasTrans, batch, units, units, dg_step + 2 * units, dg_ld,
 					recurrent + 2 * units * units, units, 0, drh, units);
-			for (b = 0; b < batch; b++) {
-				const size_t row = b * steps + t;
-
-				if (a->mask == NULL || a->mask[row] != 0) {
-					GRU_SFX(backward_before_row)(p, dh + b * units, drh + b * units, &tr, row,
-							dg + row * width);
-				}
-			}
+			GRU_PASS(pass_backward_before)(p, dh, drh, a->mask, t, &tr, dg);
 			GRU_SFX(gemm)(CblasNoTrans, CblasTrans, batch, units, 2 * units, dg_step, dg_ld,
 					packed, 2 * units, 1, dh, units);
 		}
@@ -221,9 +134,9 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 					kernel + 2 * units, gates, 1, d_inputs, features);
 		}
 		if (p->use_bias) {
-			GRU_SFX(column_sums)(d_bias, dg, rows, width, 2 * units);
-			GRU_SFX(column_sums)(d_bias + 2 * units, dg + 3 * units, rows, width, units);
-			GRU_SFX(column_sums)(d_bias + gates, dg, rows, width, gates);
+			GRU_PASS(column_sums)(d_bias, dg, rows, width, 2 * units);
+			GRU_PASS(column_sums)(d_bias + 2 * units, dg + 3 * units, rows, width, units);
+			GRU_PASS(column_sums)(d_bias + gates, dg, rows, width, gates);
 		}
 	} else {
 		/* dg columns: [dz | dr | dxh]; recurrent kernel [3H, H] in row blocks */
@@ -240,7 +153,7 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 					kernel, gates, 0, d_inputs, features);
 		}
 		if (p->use_bias) {
-			GRU_SFX(column_sums)(d_bias, dg, rows, width, gates);
+			GRU_PASS(column_sums)(d_bias, dg, rows, width, gates);
 		}
 	}
 	return GRU_OK;

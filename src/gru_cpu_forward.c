@@ -4,6 +4,15 @@
  * vectorisable gate pass per batch row. The body is written once in
  * gru_cpu_forward_tmpl.h and instantiated for float and double.
  */
+/*
+ * The gate passes are plain loops written for gcc's auto-vectoriser; see
+ * gru_cpu_internal.h for why this translation unit sets its own options.
+ * They must come before any function, inline ones of headers included.
+ */
+#if defined(__GNUC__) && !defined(__clang__)
+# pragma GCC optimize ("tree-vectorize", "vect-cost-model=dynamic", "no-trapping-math")
+#endif
+
 #include <string.h>
 
 #include <cblas.h>

@@ -18,110 +18,19 @@ typedef struct {
 	GRU_REAL *hprev, *z, *r, *hh, *aux;
 } GRU_SFX(fwd_trace);
 
-/*
- * reset_after, one batch row of one step. g holds h.U for the row
- * ([z | r | h] blocks); x is the row of inputs.kernel for (b, t); h the
- * state, updated in place. The row stays in L1 over the few sub-passes.
- */
-GRU_VECTORIZE
-static void GRU_SFX(step_after_row)(const gru_problem *p, GRU_REAL *restrict g, const GRU_REAL *restrict x,
-		const GRU_REAL *restrict bias, const GRU_REAL *restrict brec, GRU_REAL *restrict h, int live,
-		GRU_REAL *restrict out, const GRU_SFX(fwd_trace) *tr, size_t row)
-{
-	const size_t units = p->units;
-	GRU_REAL *restrict gz = g;
-	GRU_REAL *restrict gr = g + units;
-	GRU_REAL *restrict gh = g + 2 * units;
-	const GRU_REAL *restrict xh = x + 2 * units;
-	const GRU_REAL *restrict bh = bias + 2 * units;
-	size_t j;
-
-	for (j = 0; j < 2 * units; j++) {
-		g[j] += x[j] + bias[j];
-	}
-	GRU_SFX(gru_apply_activation)(p->recurrent_activation, g, 2 * units);
-	if (tr->aux != NULL) {
-		GRU_REAL *restrict aux = tr->aux + row * units;
-
-		for (j = 0; j < units; j++) {
-			aux[j] = gh[j] + brec[j];
-		}
-	}
-	for (j = 0; j < units; j++) {
-		gh[j] = xh[j] + bh[j] + gr[j] * (gh[j] + brec[j]);
-	}
-	GRU_SFX(gru_apply_activation)(p->activation, gh, units);
-	if (tr->hprev != NULL) {
-		memcpy(tr->hprev + row * units, h, units * sizeof(GRU_REAL));
-		memcpy(tr->z + row * units, gz, units * sizeof(GRU_REAL));
-		memcpy(tr->r + row * units, gr, units * sizeof(GRU_REAL));
-		memcpy(tr->hh + row * units, gh, units * sizeof(GRU_REAL));
-	}
-	if (live) {
-		/* h' = z h + (1 - z) hh */
-		for (j = 0; j < units; j++) {
-			h[j] = gh[j] + gz[j] * (h[j] - gh[j]);
-		}
-	}
-	if (out != NULL) {
-		memcpy(out, h, units * sizeof(GRU_REAL));
-	}
-}
-
-/*
- * reset before, first half of one batch row: g's z and r blocks hold
- * h.[U_z|U_r]; they become the gate values, and rh = r * h.
- */
-GRU_VECTORIZE
-static void GRU_SFX(step_before_gates_row)(const gru_problem *p, GRU_REAL *restrict g,
-		const GRU_REAL *restrict x, const GRU_REAL *restrict bias, const GRU_REAL *restrict h,
-		GRU_REAL *restrict rh)
-{
-	const size_t units = p->units;
-	const GRU_REAL *restrict gr = g + units;
-	size_t j;
-
-	for (j = 0; j < 2 * units; j++) {
-		g[j] += x[j] + bias[j];
-	}
-	GRU_SFX(gru_apply_activation)(p->recurrent_activation, g, 2 * units);
-	for (j = 0; j < units; j++) {
-		rh[j] = gr[j] * h[j];
-	}
-}
-
-/* reset before, second half: g's h block holds (r*h).U_h. */
-GRU_VECTORIZE
-static void GRU_SFX(step_before_update_row)(const gru_problem *p, GRU_REAL *restrict g,
-		const GRU_REAL *restrict x, const GRU_REAL *restrict bias, GRU_REAL *restrict h, int live,
-		GRU_REAL *restrict out, const GRU_SFX(fwd_trace) *tr, size_t row)
-{
-	const size_t units = p->units;
-	const GRU_REAL *restrict gz = g;
-	GRU_REAL *restrict gh = g + 2 * units;
-	const GRU_REAL *restrict xh = x + 2 * units;
-	const GRU_REAL *restrict bh = bias + 2 * units;
-	size_t j;
-
-	for (j = 0; j < units; j++) {
-		gh[j] += xh[j] + bh[j];
-	}
-	GRU_SFX(gru_apply_activation)(p->activation, gh, units);
-	if (tr->hprev != NULL) {
-		memcpy(tr->hprev + row * units, h, units * sizeof(GRU_REAL));
-		memcpy(tr->z + row * units, gz, units * sizeof(GRU_REAL));
-		memcpy(tr->r + row * units, g + units, units * sizeof(GRU_REAL));
-		memcpy(tr->hh + row * units, gh, units * sizeof(GRU_REAL));
-	}
-	if (live) {
-		for (j = 0; j < units; j++) {
-			h[j] = gh[j] + gz[j] * (h[j] - gh[j]);
-		}
-	}
-	if (out != NULL) {
-		memcpy(out, h, units * sizeof(GRU_REAL));
-	}
-}
+/* The passes, for AVX2+FMA where the compiler can target it, and for the build's baseline. */
+#if GRU_X86_WIDE
+# define GRU_ROWS(name) GRU_SFX(name##_wide)
+# define GRU_ROWS_ATTR GRU_WIDE_ATTR
+# include "gru_cpu_forward_rows_tmpl.h"
+# undef GRU_ROWS
+# undef GRU_ROWS_ATTR
+#endif
+#define GRU_ROWS(name) GRU_SFX(name##_base)
+#define GRU_ROWS_ATTR
+#include "gru_cpu_forward_rows_tmpl.h"
+#undef GRU_ROWS
+#undef GRU_ROWS_ATTR
 
 gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights *w,
 		const gru_forward_args *a, gru_status *status)
@@ -137,7 +46,8 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 	GRU_SFX(fwd_trace) tr = {NULL, NULL, NULL, NULL, NULL};
 	char *base;
 	GRU_REAL *xw, *g, *h, *bias, *brec, *packed, *rh;
-	size_t b, j, k, s;
+	const int wide = gru_cpu_has_avx2_fma();
+	size_t j, k, s;
 
 	if (!gru_forward_layout_compute(p, &lay)) {
 		return gru_status_set(status, GRU_E_OVERFLOW, "forward workspace size overflows size_t");
@@ -200,13 +110,7 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 		if (p->reset_after) {
 			GRU_SFX(gemm)(CblasNoTrans, CblasNoTrans, batch, gates, units, h, units,
 					recurrent, gates, 0, g, gates);
-			for (b = 0; b < batch; b++) {
-				const size_t row = b * steps + t;
-				const int live = a->mask == NULL || a->mask[row] != 0;
-
-				GRU_SFX(step_after_row)(p, g + b * gates, xw + row * gates, bias, brec, h + b * units,
-						live, p->return_sequences ? outputs + row * units : NULL, &tr, row);
-			}
+			GRU_PASS(pass_after)(p, g, xw, t, bias, brec, h, a->mask, outputs, &tr);
 		} else {
 			/* with a trace, r*h goes straight to it and is read from there (rows b*T+t) */
 			GRU_REAL *rh_step = tr.aux != NULL ? tr.aux + t * units : rh;
@@ -214,21 +118,10 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 
 			GRU_SFX(gemm)(CblasNoTrans, CblasNoTrans, batch, 2 * units, units, h, units,
 					packed, 2 * units, 0, g, gates);
-			for (b = 0; b < batch; b++) {
-				const size_t row = b * steps + t;
-
-				GRU_SFX(step_before_gates_row)(p, g + b * gates, xw + row * gates, bias, h + b * units,
-						rh_step + b * rh_ld);
-			}
+			GRU_PASS(pass_before_gates)(p, g, xw, t, bias, h, rh_step, rh_ld);
 			GRU_SFX(gemm)(CblasNoTrans, CblasNoTrans, batch, units, units, rh_step, rh_ld,
 					recurrent + 2 * units * units, units, 0, g + 2 * units, gates);
-			for (b = 0; b < batch; b++) {
-				const size_t row = b * steps + t;
-				const int live = a->mask == NULL || a->mask[row] != 0;
-
-				GRU_SFX(step_before_update_row)(p, g + b * gates, xw + row * gates, bias, h + b * units,
-						live, p->return_sequences ? outputs + row * units : NULL, &tr, row);
-			}
+			GRU_PASS(pass_before_update)(p, g, xw, t, bias, h, a->mask, outputs, &tr);
 		}
 	}
 

@@ -102,14 +102,41 @@ gru_status_code gru_cpu_backward_f64(const gru_problem *problem, const gru_weigh
 
 /*
  * The element-wise passes are plain loops written for gcc's
- * auto-vectoriser. At -O2, gcc 12 uses the "very-cheap" cost model that
- * skips any loop needing a remainder, so these functions ask for the
- * dynamic model themselves, whatever the build's optimisation level.
+ * auto-vectoriser. Two defaults of gcc 12 stop it: at -O2 the "very-cheap"
+ * cost model skips any loop that needs a remainder, and -ftrapping-math
+ * keeps float comparisons (the clamps and selects of gru_fast_math.h) from
+ * being if-converted. gru_cpu_forward.c and gru_cpu_backward.c therefore
+ * start with
+ *   #pragma GCC optimize ("tree-vectorize", "vect-cost-model=dynamic", "no-trapping-math")
+ * before any include, so that every function of those translation units,
+ * the inline helpers of the headers included, has the same options (a
+ * per-function optimize attribute would block their inlining). The core
+ * never reads the floating-point exception flags.
  */
-#if defined(__GNUC__) && !defined(__clang__) && !defined(__OPTIMIZE_SIZE__)
-# define GRU_VECTORIZE __attribute__((optimize("tree-vectorize", "vect-cost-model=dynamic")))
+
+/*
+ * On x86 with gcc, the passes are compiled twice: for the build's baseline
+ * (SSE2 on x86-64) and for AVX2+FMA, picked at run time per call.
+ * GRU_PASS(name) names the pass to call; it needs a local `wide`.
+ */
+#if defined(__GNUC__) && !defined(__clang__) && (defined(__x86_64__) || defined(__i386__))
+# define GRU_X86_WIDE 1
+# define GRU_WIDE_ATTR __attribute__((target("avx2,fma")))
+# define GRU_PASS(name) (wide ? GRU_SFX(name##_wide) : GRU_SFX(name##_base))
 #else
-# define GRU_VECTORIZE
+# define GRU_X86_WIDE 0
+# define GRU_PASS(name) ((void)wide, GRU_SFX(name##_base))
 #endif
+
+/* Whether this CPU runs the AVX2+FMA passes (reads the compiler runtime's CPU model). */
+static inline int gru_cpu_has_avx2_fma(void)
+{
+#if GRU_X86_WIDE
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+	return 0;
+#endif
+}
 
 #endif /* RINDOW_GRU_CPU_INTERNAL_H */

@@ -34,6 +34,7 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* sorts v */
 static double median(double *v, int n)
 {
 	qsort(v, (size_t)n, sizeof(double), cmp_double);
@@ -198,13 +199,18 @@ static void bench_shape(const shape *s, int reset_after, int runs)
 	train_ms = median(tt, runs);
 	ideal_fwd = median(ti, runs);
 	ideal_bwd = median(tb, runs);
+	/* the arrays are sorted now: [0] is the minimum (tb and ti sorted separately, a lower bound) */
 	fwd_flops = 2.0 * (double)(B * T) * (double)F * (double)G + 2.0 * (double)T * (double)B * (double)H * (double)G;
 	bwd_flops = 2.0 * fwd_flops;
-	printf("  B=%zu T=%zu I=%zu H=%zu %-12s forward %8.3f ms %6.1f GFLOP/s | ideal %8.3f ms (sgemm %6.1f GFLOP/s) "
-			"ratio %.2f\n", B, T, F, H, reset_after ? "reset_after" : "reset_before",
-			fwd_ms, fwd_flops / fwd_ms * 1e-6, ideal_fwd, fwd_flops / ideal_fwd * 1e-6, fwd_ms / ideal_fwd);
-	printf("  %*s train fwd+bwd %8.3f ms = %.2f x inference | ideal %8.3f ms ratio %.2f\n",
-			30, "", train_ms, train_ms / fwd_ms, ideal_fwd + ideal_bwd, train_ms / (ideal_fwd + ideal_bwd));
+	printf("  B=%zu T=%zu I=%zu H=%zu %s\n", B, T, F, H, reset_after ? "reset_after" : "reset_before");
+	printf("    forward (inference) %9.3f ms %6.1f GFLOP/s | ideal %9.3f ms (sgemm %6.1f GFLOP/s) | ratio %.2f"
+			"  [min: %.3f / %.3f = %.2f]\n",
+			fwd_ms, fwd_flops / fwd_ms * 1e-6, ideal_fwd, fwd_flops / ideal_fwd * 1e-6, fwd_ms / ideal_fwd,
+			tf[0], ti[0], tf[0] / ti[0]);
+	printf("    train fwd+bwd       %9.3f ms = %.2f x inference | ideal %9.3f ms | ratio %.2f"
+			"  [min: %.3f / %.3f = %.2f]\n",
+			train_ms, train_ms / fwd_ms, ideal_fwd + ideal_bwd, train_ms / (ideal_fwd + ideal_bwd),
+			tt[0], ti[0] + tb[0], tt[0] / (ti[0] + tb[0]));
 	(void)bwd_flops;
 
 	free(x);

@@ -1,0 +1,130 @@
+/*
+ * The element-wise passes of the CPU backward, included by
+ * gru_cpu_backward_tmpl.h once per instruction set, with GRU_REAL,
+ * GRU_SFX(name), GRU_ROWS(name) and GRU_ROWS_ATTR defined.
+ * No include guard on purpose.
+ */
+
+/*
+ * First pass of one batch row: dh (the row of the state gradient) becomes
+ * dh z, and the row of dg gets dz and dxh (and, reset_after, dr and dgh).
+ */
+GRU_ROWS_ATTR
+static void GRU_ROWS(backward_row)(const gru_problem *p, GRU_REAL *restrict dh, const GRU_REAL *restrict dout,
+		int live, const GRU_SFX(bwd_trace) *tr, size_t row, GRU_REAL *restrict dg)
+{
+	const size_t units = p->units;
+	const size_t width = p->reset_after ? 4 * units : 3 * units;
+	GRU_REAL *restrict dz = dg;
+	GRU_REAL *restrict dr = dg + units;
+	GRU_REAL *restrict dxh = dg + (p->reset_after ? 3 : 2) * units;
+	const GRU_REAL *restrict hp = tr->hprev + row * units;
+	const GRU_REAL *restrict z = tr->z + row * units;
+	const GRU_REAL *restrict hh = tr->hh + row * units;
+	size_t j;
+
+	if (dout != NULL) {
+		for (j = 0; j < units; j++) {
+			dh[j] += dout[j];
+		}
+	}
+	if (!live) {
+		memset(dg, 0, width * sizeof(GRU_REAL));
+		return;
+	}
+	for (j = 0; j < units; j++) {
+		const GRU_REAL d = dh[j];
+
+		dz[j] = d * (hp[j] - hh[j]);
+		dxh[j] = d * ((GRU_REAL)1 - z[j]);
+		dh[j] = d * z[j];
+	}
+	GRU_SFX(gru_mul_activation_grad)(p->recurrent_activation, z, dz, units);
+	GRU_SFX(gru_mul_activation_grad)(p->activation, hh, dxh, units);
+	if (p->reset_after) {
+		const GRU_REAL *restrict r = tr->r + row * units;
+		const GRU_REAL *restrict ih = tr->aux + row * units;
+		GRU_REAL *restrict dgh = dg + 2 * units;
+
+		for (j = 0; j < units; j++) {
+			dr[j] = dxh[j] * ih[j];
+			dgh[j] = dxh[j] * r[j];
+		}
+		GRU_SFX(gru_mul_activation_grad)(p->recurrent_activation, r, dr, units);
+	}
+}
+
+/* reset before, second pass of one live row: drh = dxh U_h^T is known. */
+GRU_ROWS_ATTR
+static void GRU_ROWS(backward_before_row)(const gru_problem *p, GRU_REAL *restrict dh,
+		const GRU_REAL *restrict drh, const GRU_SFX(bwd_trace) *tr, size_t row, GRU_REAL *restrict dg)
+{
+	const size_t units = p->units;
+	GRU_REAL *restrict dr = dg + units;
+	const GRU_REAL *restrict hp = tr->hprev + row * units;
+	const GRU_REAL *restrict r = tr->r + row * units;
+	size_t j;
+
+	for (j = 0; j < units; j++) {
+		dr[j] = drh[j] * hp[j];
+		dh[j] += drh[j] * r[j];
+	}
+	GRU_SFX(gru_mul_activation_grad)(p->recurrent_activation, r, dr, units);
+}
+
+GRU_ROWS_ATTR
+static void GRU_ROWS(add_row)(GRU_REAL *restrict acc, const GRU_REAL *restrict src, size_t n)
+{
+	size_t j;
+
+	for (j = 0; j < n; j++) {
+		acc[j] += src[j];
+	}
+}
+
+/* acc[0..n) = sum over rows of src[row * ld + j] */
+GRU_ROWS_ATTR
+static void GRU_ROWS(column_sums)(GRU_REAL *acc, const GRU_REAL *src, size_t rows, size_t ld, size_t n)
+{
+	size_t i;
+
+	memset(acc, 0, n * sizeof(GRU_REAL));
+	for (i = 0; i < rows; i++) {
+		GRU_ROWS(add_row)(acc, src + i * ld, n);
+	}
+}
+
+/* First pass of step t over all batch rows. */
+GRU_ROWS_ATTR
+static void GRU_ROWS(pass_backward)(const gru_problem *p, GRU_REAL *dh, const GRU_REAL *dout, const uint8_t *mask,
+		size_t t, const GRU_SFX(bwd_trace) *tr, GRU_REAL *dg)
+{
+	const size_t units = p->units, steps = p->steps;
+	const size_t width = p->reset_after ? 4 * units : 3 * units;
+	size_t b;
+
+	for (b = 0; b < p->batch; b++) {
+		const size_t row = b * steps + t;
+
+		GRU_ROWS(backward_row)(p, dh + b * units,
+				(p->return_sequences && dout != NULL) ? dout + row * units : NULL,
+				mask == NULL || mask[row] != 0, tr, row, dg + row * width);
+	}
+}
+
+/* reset before: second pass of step t, drh [B, H] known. */
+GRU_ROWS_ATTR
+static void GRU_ROWS(pass_backward_before)(const gru_problem *p, GRU_REAL *dh, const GRU_REAL *drh,
+		const uint8_t *mask, size_t t, const GRU_SFX(bwd_trace) *tr, GRU_REAL *dg)
+{
+	const size_t units = p->units, steps = p->steps;
+	size_t b;
+
+	for (b = 0; b < p->batch; b++) {
+		const size_t row = b * steps + t;
+
+		if (mask == NULL || mask[row] != 0) {
+			GRU_ROWS(backward_before_row)(p, dh + b * units, drh + b * units, tr, row, dg + row * 3 * units);
+		}
+	}
+}
