@@ -90,7 +90,7 @@ bool php_gru_shape_size(const zend_long *shape, uint32_t ndim, size_t *size)
 	uint32_t i;
 
 	for (i = 0; i < ndim; i++) {
-		if (shape[i] < 0 || __builtin_mul_overflow(product, (size_t) shape[i], &product)) {
+		if (shape[i] < 0 || !gru_size_mul(product, (size_t) shape[i], &product)) {
 			return false;
 		}
 	}
@@ -183,7 +183,7 @@ static zend_result view_set_shape(php_gru_array_view *view, const char *arg_name
 			arg_name, php_gru_dtype_name(dtype), dtype);
 		return FAILURE;
 	}
-	if (!php_gru_shape_size(shape, ndim, &size) || __builtin_mul_overflow(size, value_size, &bytes)) {
+	if (!php_gru_shape_size(shape, ndim, &size) || !gru_size_mul(size, value_size, &bytes)) {
 		php_gru_throw_invalid("%s of shape %s has too many elements", arg_name,
 			php_gru_shape_to_string(shape, ndim, buf, sizeof(buf)));
 		return FAILURE;
@@ -256,8 +256,8 @@ static zend_result open_buffer(zval *buffer_zv, zend_long offset, const char *ar
 		php_gru_throw_invalid("%s has a negative offset (" ZEND_LONG_FMT ")", arg_name, offset);
 		return FAILURE;
 	}
-	if (__builtin_add_overflow(view->size, (size_t) offset, &needed)
-			|| __builtin_mul_overflow((size_t) offset, view->value_size, &offset_bytes)) {
+	if (!gru_size_add(view->size, (size_t) offset, &needed)
+			|| !gru_size_mul((size_t) offset, view->value_size, &offset_bytes)) {
 		php_gru_throw_invalid("%s has an offset too large (" ZEND_LONG_FMT ")", arg_name, offset);
 		return FAILURE;
 	}

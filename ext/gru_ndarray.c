@@ -219,7 +219,7 @@ static zend_result buffer_alloc(php_gru_buffer *buffer, zend_long size, zend_lon
 		php_gru_throw_invalid("Buffer size must not be negative, " ZEND_LONG_FMT " given", size);
 		return FAILURE;
 	}
-	if (__builtin_mul_overflow((size_t) size, value_size, &bytes) || bytes > (size_t) ZEND_LONG_MAX) {
+	if (!gru_size_mul((size_t) size, value_size, &bytes) || bytes > (size_t) ZEND_LONG_MAX) {
 		php_gru_throw_invalid("Buffer of " ZEND_LONG_FMT " %s values is too large", size, php_gru_dtype_name(dtype));
 		return FAILURE;
 	}
@@ -574,8 +574,10 @@ static zend_result nested_fill_from(nested_fill *fill, zval *value, uint32_t dep
 		return FAILURE;
 	}
 	if ((zend_long) zend_hash_num_elements(Z_ARRVAL_P(value)) != fill->shape[depth]) {
-		php_gru_throw_invalid("Ragged array: %s has %u elements, " ZEND_LONG_FMT " expected",
-			nested_path(fill, depth, path, sizeof(path)), zend_hash_num_elements(Z_ARRVAL_P(value)), fill->shape[depth]);
+		uint32_t count = zend_hash_num_elements(Z_ARRVAL_P(value));
+
+		php_gru_throw_invalid("Ragged array: %s has %u element%s, " ZEND_LONG_FMT " expected",
+			nested_path(fill, depth, path, sizeof(path)), count, count == 1 ? "" : "s", fill->shape[depth]);
 		return FAILURE;
 	}
 	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(value), item) {
@@ -699,7 +701,7 @@ ZEND_METHOD(Rindow_GRU_NDArray, __construct)
 		php_gru_throw_invalid("offset must not be negative, " ZEND_LONG_FMT " given", offset);
 		RETURN_THROWS();
 	}
-	if (__builtin_add_overflow(size, (size_t) offset, &end) || end > (size_t) buffer->size) {
+	if (!gru_size_add(size, (size_t) offset, &end) || end > (size_t) buffer->size) {
 		php_gru_throw_invalid("An array of shape %s at offset " ZEND_LONG_FMT " does not fit in a buffer of size " ZEND_LONG_FMT,
 			php_gru_shape_to_string(shape, ndim, buf, sizeof(buf)), offset, buffer->size);
 		RETURN_THROWS();
