@@ -17,6 +17,11 @@ PHP_ARG_WITH([openblas],
   [no])
 
 if test "$PHP_RINDOW_GRU" != "no"; then
+  dnl "autodetect" is the default answer in package.xml; pecl turns it into a
+  dnl bare --with-openblas, but older installers pass it on verbatim.
+  if test "$PHP_OPENBLAS" = "autodetect"; then
+    PHP_OPENBLAS=yes
+  fi
   AC_MSG_CHECKING([for OpenBLAS])
   if test "$PHP_OPENBLAS" != "yes" && test "$PHP_OPENBLAS" != "no" && test -n "$PHP_OPENBLAS"; then
     OPENBLAS_CFLAGS="-I$PHP_OPENBLAS/include"
@@ -50,7 +55,7 @@ if test "$PHP_RINDOW_GRU" != "no"; then
   PHP_SUBST(RINDOW_GRU_SHARED_LIBADD)
 
   RINDOW_GRU_CORE_SOURCES="src/gru_status.c src/gru_runtime.c src/gru_problem.c src/gru_cpu_forward.c src/gru_cpu_backward.c src/gru_backend.c src/gru_rng.c src/gru_init.c"
-  RINDOW_GRU_EXT_SOURCES="ext/rindow_gru.c ext/gru_exceptions.c ext/gru_ndarray.c ext/gru_array.c ext/gru_layer.c ext/gru_layer_options.c"
+  RINDOW_GRU_EXT_SOURCES="ext/rindow_gru.c ext/gru_exceptions.c ext/gru_ndarray.c ext/gru_array.c ext/gru_layer.c ext/gru_layer_options.c ext/gru_runtime_class.c"
 
   dnl The core's gate loops need -O3 to vectorise, and no errno from libm.
   PHP_NEW_EXTENSION(rindow_gru, $RINDOW_GRU_CORE_SOURCES $RINDOW_GRU_EXT_SOURCES, $ext_shared,,

@@ -10,11 +10,13 @@
 #include "gru_ndarray.h"
 #include "gru_layer.h"
 #include "gru_runtime.h"
+#include "gru_runtime_class.h"
 
 static PHP_MINIT_FUNCTION(rindow_gru)
 {
 	php_gru_register_ndarray_classes();
 	php_gru_register_layer_classes();
+	php_gru_register_runtime_class();
 	return SUCCESS;
 }
 
@@ -30,6 +32,10 @@ static PHP_MINFO_FUNCTION(rindow_gru)
 	php_info_print_table_row(2, "OpenBLAS core", gru_runtime_blas_core());
 	snprintf(buf, sizeof(buf), "%d", gru_runtime_blas_threads());
 	php_info_print_table_row(2, "OpenBLAS threads", buf);
+	php_info_print_table_row(2, "CPU features", gru_runtime_cpu_features());
+	if (gru_runtime_blas_core_warning()) {
+		php_info_print_table_row(2, "Warning", gru_runtime_blas_core_warning());
+	}
 	php_info_print_table_end();
 }
 

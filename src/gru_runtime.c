@@ -1,4 +1,5 @@
 #include <cblas.h>
+#include <string.h>
 
 #include "gru_runtime.h"
 
@@ -36,5 +37,51 @@ void gru_runtime_set_blas_threads(int n)
 {
 	if (n >= 1) {
 		openblas_set_num_threads(n);
+	}
+}
+
+const char *gru_runtime_cpu_features(void)
+{
+#if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
+	if (__builtin_cpu_supports("avx512f")) {
+		return "sse4.2 avx avx2 fma avx512f";
+	}
+	if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+		return "sse4.2 avx avx2 fma";
+	}
+	if (__builtin_cpu_supports("avx")) {
+		return "sse4.2 avx";
+	}
+	return "sse2";
+#else
+	return "unknown";
+#endif
+}
+
+const char *gru_runtime_blas_core_warning(void)
+{
+#if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
+	const char *core = openblas_get_corename();
+
+	/* OpenBLAS's AVX-512 kernels are its SkylakeX and Cooperlake/Sapphire Rapids cores. */
+	if (__builtin_cpu_supports("avx512f") && core != NULL
+		&& strcmp(core, "SkylakeX") != 0 && strcmp(core, "Cooperlake") != 0
+		&& strcmp(core, "SapphireRapids") != 0) {
+		return "the CPU has AVX-512 but OpenBLAS runs an older core's kernels: OPENBLAS_CORETYPE names an "
+			"older core, or this OpenBLAS does not recognise the CPU (it then falls back to Prescott); "
+			"set OPENBLAS_CORETYPE=SkylakeX for its AVX-512 kernels";
+	}
+#endif
+	return NULL;
+}
+
+void gru_runtime_gemm(int dtype, size_t m, size_t n, size_t k, const void *a, const void *b, void *c)
+{
+	if (dtype == 13) {
+		cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (blasint) m, (blasint) n, (blasint) k,
+			1.0, a, (blasint) k, b, (blasint) n, 0.0, c, (blasint) n);
+	} else {
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (blasint) m, (blasint) n, (blasint) k,
+			1.0f, a, (blasint) k, b, (blasint) n, 0.0f, c, (blasint) n);
 	}
 }
