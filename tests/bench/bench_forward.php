@@ -1,0 +1,98 @@
+<?php
+// Benchmark of the GRU layer through PHP, the way users call it.
+//
+//   php -d extension=modules/rindow_gru.so tests/bench/bench_forward.php [--quick]
+//
+// For each shape and for 1 and 2 OpenBLAS threads it prints the median time
+// of forward (inference) and of forward(training)+backward, their GFLOP/s
+// (GEMM FLOPs only), and the ratio to the ideal time: the same GEMM FLOPs at
+// the sgemm rate OpenBLAS reaches on the same GEMM shapes, measured in the
+// same process just before. It never fails on time.
+
+use Rindow\GRU\NDArray;
+use Rindow\GRU\Runtime;
+use Rindow\NeuralNetworks\Layer\GRU;
+
+$quick = in_array('--quick', $argv, true);
+$shapes = $quick
+    ? [['B' => 8, 'T' => 16, 'I' => 32, 'H' => 64]]
+    : [
+        ['B' => 64, 'T' => 32, 'I' => 128, 'H' => 256],   // the seed example
+        ['B' => 64, 'T' => 100, 'I' => 256, 'H' => 512],
+        ['B' => 8, 'T' => 16, 'I' => 32, 'H' => 64],
+        ['B' => 1, 'T' => 100, 'I' => 64, 'H' => 128],
+    ];
+$repeats = $quick ? 3 : 9;
+
+function median(array $xs): float
+{
+    sort($xs);
+    return $xs[intdiv(count($xs), 2)];
+}
+
+function timeMs(callable $fn, int $repeats): float
+{
+    $fn(); // warm-up
+    $times = [];
+    for ($i = 0; $i < $repeats; $i++) {
+        $t = hrtime(true);
+        $fn();
+        $times[] = (hrtime(true) - $t) / 1e6;
+    }
+    return median($times);
+}
+
+$info = Runtime::info();
+printf("rindow_gru %s | OpenBLAS core: %s | CPU: %s | OPENBLAS_CORETYPE=%s\n", $info['version'],
+    $info['blas_core'], $info['cpu_features'], getenv('OPENBLAS_CORETYPE') === false ? '(unset)' : getenv('OPENBLAS_CORETYPE'));
+if ($info['warning'] !== null) {
+    printf("warning: %s\n", $info['warning']);
+}
+printf("%-22s %3s | %9s %8s %7s | %9s %7s %7s | %9s %9s\n", 'shape B,T,I,H', 'thr', 'fwd ms', 'GFLOP/s', 'x ideal',
+    'f+b ms', 'x fwd', 'x ideal', 'kept inf', 'kept trn');
+
+foreach ($shapes as $s) {
+    ['B' => $B, 'T' => $T, 'I' => $I, 'H' => $H] = $s;
+    $inputFlops = 2.0 * $B * $T * $I * 3 * $H;
+    $recurrentFlops = 2.0 * $T * $B * $H * 3 * $H;
+    $forwardFlops = $inputFlops + $recurrentFlops;
+    // backward: dX = dG·Wᵀ and dW = Xᵀ·dG (2 input-sized GEMMs), dU = Hᵀ·dG and per-step dG·Uᵀ (2 recurrent-sized)
+    $backwardFlops = 2 * $inputFlops + 2 * $recurrentFlops;
+
+    mt_srand(1);
+    $layer = new GRU($H, return_sequences: true, return_state: true);
+    $x = NDArray::ones([$B, $T, $I]);
+    $h0 = [NDArray::zeros([$B, $H])];
+    $dOut = NDArray::ones([$B, $T, $H]);
+    $layer->build($x);
+
+    foreach ([1, 2] as $threads) {
+        Runtime::setBlasThreads($threads);
+        $rateInput = Runtime::gemmGflops($B * $T, 3 * $H, $I, $repeats);
+        $rateRecurrent = Runtime::gemmGflops($B, 3 * $H, $H, max($repeats, 25));
+        $idealForward = ($inputFlops / $rateInput + $recurrentFlops / $rateRecurrent) / 1e6;
+        $idealTraining = ((3 * $inputFlops) / $rateInput + (3 * $recurrentFlops) / $rateRecurrent) / 1e6;
+
+        $fwd = timeMs(fn() => $layer->forward($x, false, $h0), $repeats);
+        $trn = timeMs(function () use ($layer, $x, $h0, $dOut) {
+            $layer->forward($x, true, $h0);
+            $layer->backward([$dOut]);
+        }, $repeats);
+
+        // Memory the layer keeps after a call, beyond its outputs and state.
+        $base = memory_get_usage();
+        $r = $layer->forward($x, false, $h0);
+        $keptInference = memory_get_usage() - $base;
+        unset($r);
+        $base = memory_get_usage();
+        $r = $layer->forward($x, true, $h0);
+        $keptTraining = memory_get_usage() - $base;
+        $layer->backward([$dOut]);
+        unset($r);
+
+        printf("%-22s %3d | %9.2f %8.1f %7.2f | %9.2f %7.2f %7.2f | %7.1fMB %7.1fMB\n",
+            "$B,$T,$I,$H", $threads, $fwd, $forwardFlops / $fwd / 1e6, $fwd / $idealForward,
+            $trn, $trn / $fwd, $trn / $idealTraining, $keptInference / 1048576, $keptTraining / 1048576);
+    }
+}
+echo "x ideal: time / (GEMM FLOPs at the sgemm rate measured here, same shapes). kept: memory held after the call, outputs and state included.\n";
