@@ -11,7 +11,7 @@ PHP_ARG_ENABLE([rindow_gru],
   [yes])
 
 PHP_ARG_WITH([openblas],
-  [for OpenBLAS],
+  [for an OpenBLAS prefix],
   [AS_HELP_STRING([[--with-openblas[=DIR]]], [rindow_gru: OpenBLAS installation prefix (default: found with pkg-config)])],
   [yes],
   [no])
@@ -24,13 +24,24 @@ if test "$PHP_RINDOW_GRU" != "no"; then
   fi
   AC_MSG_CHECKING([for OpenBLAS])
   if test "$PHP_OPENBLAS" != "yes" && test "$PHP_OPENBLAS" != "no" && test -n "$PHP_OPENBLAS"; then
-    OPENBLAS_CFLAGS="-I$PHP_OPENBLAS/include"
-    for incdir in "$PHP_OPENBLAS/include/openblas" "$PHP_OPENBLAS/include/openblas-pthread"; do
-      if test -f "$incdir/cblas.h"; then
+    dnl The first folder under the prefix that holds cblas.h / libopenblas,
+    dnl Debian's multiarch and openblas-pthread folders included.
+    OPENBLAS_CFLAGS=""
+    for incdir in "$PHP_OPENBLAS/include" "$PHP_OPENBLAS"/include/openblas* "$PHP_OPENBLAS"/include/*/openblas* "$PHP_OPENBLAS"/include/*; do
+      if test -z "$OPENBLAS_CFLAGS" && test -f "$incdir/cblas.h"; then
         OPENBLAS_CFLAGS="-I$incdir"
       fi
     done
-    OPENBLAS_LIBS="-L$PHP_OPENBLAS/lib -lopenblas"
+    OPENBLAS_LIBS=""
+    for libdir in "$PHP_OPENBLAS/lib" "$PHP_OPENBLAS/lib64" "$PHP_OPENBLAS"/lib/*/openblas* "$PHP_OPENBLAS"/lib/*; do
+      if test -z "$OPENBLAS_LIBS" && ls "$libdir"/libopenblas.* >/dev/null 2>&1; then
+        OPENBLAS_LIBS="-L$libdir -lopenblas"
+      fi
+    done
+    if test -z "$OPENBLAS_CFLAGS" || test -z "$OPENBLAS_LIBS"; then
+      AC_MSG_RESULT([no])
+      AC_MSG_ERROR([--with-openblas=$PHP_OPENBLAS: no cblas.h under $PHP_OPENBLAS/include or no libopenblas under $PHP_OPENBLAS/lib; give the prefix of an OpenBLAS installation])
+    fi
     AC_MSG_RESULT([$PHP_OPENBLAS])
   else
     PKG_CHECK_MODULES([OPENBLAS], [openblas], [AC_MSG_RESULT([found with pkg-config])], [
