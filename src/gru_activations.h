@@ -25,6 +25,19 @@
 #include "gru.h"
 #include "gru_fast_math.h"
 
+/*
+ * Forced inlining: the CPU backend compiles its passes for two instruction
+ * sets (see gru_cpu_internal.h); an out-of-line copy of a helper would be
+ * built for the baseline only and called from both.
+ */
+#ifndef GRU_INLINE
+# if defined(__GNUC__)
+#  define GRU_INLINE static inline __attribute__((always_inline))
+# else
+#  define GRU_INLINE static inline
+# endif
+#endif
+
 #define GRU_ACT_REAL float
 #define GRU_ACT_SFX(name) name##_f32
 #define GRU_ACT_EXP(x) gru_fast_expf(x)

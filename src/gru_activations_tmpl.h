@@ -4,51 +4,51 @@
  * defined. No include guard on purpose.
  */
 
-static inline GRU_ACT_REAL GRU_ACT_SFX(gru_sigmoid)(GRU_ACT_REAL x)
+GRU_INLINE GRU_ACT_REAL GRU_ACT_SFX(gru_sigmoid)(GRU_ACT_REAL x)
 {
 	return (GRU_ACT_REAL)1 / ((GRU_ACT_REAL)1 + GRU_ACT_EXP(-x));
 }
 
-static inline GRU_ACT_REAL GRU_ACT_SFX(gru_tanh)(GRU_ACT_REAL x)
+GRU_INLINE GRU_ACT_REAL GRU_ACT_SFX(gru_tanh)(GRU_ACT_REAL x)
 {
 	return GRU_ACT_TANH(x);
 }
 
-static inline GRU_ACT_REAL GRU_ACT_SFX(gru_hard_sigmoid)(GRU_ACT_REAL x)
+GRU_INLINE GRU_ACT_REAL GRU_ACT_SFX(gru_hard_sigmoid)(GRU_ACT_REAL x)
 {
 	GRU_ACT_REAL y = (GRU_ACT_REAL)0.2 * x + (GRU_ACT_REAL)0.5;
 	y = y < (GRU_ACT_REAL)0 ? (GRU_ACT_REAL)0 : y;
 	return y > (GRU_ACT_REAL)1 ? (GRU_ACT_REAL)1 : y;
 }
 
-static inline GRU_ACT_REAL GRU_ACT_SFX(gru_relu)(GRU_ACT_REAL x)
+GRU_INLINE GRU_ACT_REAL GRU_ACT_SFX(gru_relu)(GRU_ACT_REAL x)
 {
 	/* written so that NaN propagates */
 	return x < (GRU_ACT_REAL)0 ? (GRU_ACT_REAL)0 : x;
 }
 
-static inline GRU_ACT_REAL GRU_ACT_SFX(gru_sigmoid_grad)(GRU_ACT_REAL y)
+GRU_INLINE GRU_ACT_REAL GRU_ACT_SFX(gru_sigmoid_grad)(GRU_ACT_REAL y)
 {
 	return y * ((GRU_ACT_REAL)1 - y);
 }
 
-static inline GRU_ACT_REAL GRU_ACT_SFX(gru_tanh_grad)(GRU_ACT_REAL y)
+GRU_INLINE GRU_ACT_REAL GRU_ACT_SFX(gru_tanh_grad)(GRU_ACT_REAL y)
 {
 	return (GRU_ACT_REAL)1 - y * y;
 }
 
-static inline GRU_ACT_REAL GRU_ACT_SFX(gru_hard_sigmoid_grad)(GRU_ACT_REAL y)
+GRU_INLINE GRU_ACT_REAL GRU_ACT_SFX(gru_hard_sigmoid_grad)(GRU_ACT_REAL y)
 {
 	return (y > (GRU_ACT_REAL)0 && y < (GRU_ACT_REAL)1) ? (GRU_ACT_REAL)0.2 : (GRU_ACT_REAL)0;
 }
 
-static inline GRU_ACT_REAL GRU_ACT_SFX(gru_relu_grad)(GRU_ACT_REAL y)
+GRU_INLINE GRU_ACT_REAL GRU_ACT_SFX(gru_relu_grad)(GRU_ACT_REAL y)
 {
 	return y > (GRU_ACT_REAL)0 ? (GRU_ACT_REAL)1 : (GRU_ACT_REAL)0;
 }
 
 /* Scalar dispatch, for tests and reference code; the passes use the row helpers. */
-static inline GRU_ACT_REAL GRU_ACT_SFX(gru_activation_apply)(gru_activation act, GRU_ACT_REAL x)
+GRU_INLINE GRU_ACT_REAL GRU_ACT_SFX(gru_activation_apply)(gru_activation act, GRU_ACT_REAL x)
 {
 	switch (act) {
 		case GRU_ACT_TANH:
@@ -65,7 +65,7 @@ static inline GRU_ACT_REAL GRU_ACT_SFX(gru_activation_apply)(gru_activation act,
 	}
 }
 
-static inline GRU_ACT_REAL GRU_ACT_SFX(gru_activation_grad)(gru_activation act, GRU_ACT_REAL y)
+GRU_INLINE GRU_ACT_REAL GRU_ACT_SFX(gru_activation_grad)(gru_activation act, GRU_ACT_REAL y)
 {
 	switch (act) {
 		case GRU_ACT_TANH:
@@ -83,7 +83,7 @@ static inline GRU_ACT_REAL GRU_ACT_SFX(gru_activation_grad)(gru_activation act, 
 }
 
 /* x[i] = act(x[i]) for i < n. */
-static inline void GRU_ACT_SFX(gru_apply_activation)(gru_activation act, GRU_ACT_REAL *restrict x, size_t n)
+GRU_INLINE void GRU_ACT_SFX(gru_apply_activation)(gru_activation act, GRU_ACT_REAL *restrict x, size_t n)
 {
 	size_t i;
 
@@ -115,7 +115,7 @@ static inline void GRU_ACT_SFX(gru_apply_activation)(gru_activation act, GRU_ACT
 }
 
 /* g[i] *= act'(x) where y[i] = act(x), for i < n. */
-static inline void GRU_ACT_SFX(gru_mul_activation_grad)(gru_activation act, const GRU_ACT_REAL *restrict y,
+GRU_INLINE void GRU_ACT_SFX(gru_mul_activation_grad)(gru_activation act, const GRU_ACT_REAL *restrict y,
 		GRU_ACT_REAL *restrict g, size_t n)
 {
 	size_t i;

@@ -750,6 +750,48 @@ static void test_null_pointers(void)
 	free(ws);
 }
 
+/* NaN in one batch row propagates to that row only; huge inputs stay finite (float32 passes). */
+static void test_nan_and_huge(void)
+{
+	gru_problem p = base_problem();
+	tcase c;
+	tresult r;
+	size_t j, n_row = p.steps * p.units;
+	int act, nan0 = 1, fin1 = 1, fin = 1;
+
+	p.batch = 2;
+	p.units = 33;
+	p.return_sequences = true;
+	n_row = p.steps * p.units;
+	tcase_init(&c, &p, 77, 0, 0);
+	c.x[0] = NAN;
+	if (run_core(&c, GRU_FLOAT32, 0, &r, "nan f32")) {
+		for (j = 0; j < n_row; j++) {
+			nan0 = nan0 && isnan(r.outputs[j]);
+			fin1 = fin1 && isfinite(r.outputs[n_row + j]);
+		}
+		CHECK(nan0 && fin1, "NaN input: row 0 all NaN %d, row 1 all finite %d", nan0, fin1);
+	}
+	tresult_free(&r);
+	tcase_free(&c);
+	for (act = 1; act <= 3; act++) {
+		p.activation = (gru_activation)act;
+		p.recurrent_activation = (gru_activation)act;
+		tcase_init(&c, &p, 78, 0, 0);
+		for (j = 0; j < c.n_x; j++) {
+			c.x[j] *= 1e30;
+		}
+		if (run_core(&c, GRU_FLOAT32, 0, &r, "huge f32")) {
+			for (j = 0; j < c.n_out; j++) {
+				fin = fin && isfinite(r.outputs[j]);
+			}
+			CHECK(fin, "huge inputs with %s: outputs must stay finite", act_names[act]);
+		}
+		tresult_free(&r);
+		tcase_free(&c);
+	}
+}
+
 /* ---- fast math ---- */
 
 static void test_fast_math(void)
@@ -1060,6 +1102,7 @@ int main(int argc, char **argv)
 	test_problem();
 	test_null_pointers();
 	test_fast_math();
+	test_nan_and_huge();
 	test_golden(golden);
 	test_combinations();
 	test_backward_larger();

@@ -3,7 +3,9 @@
  * Every check is numeric; the last line is "N passed, M failed" and the
  * exit status is nonzero when anything failed.
  */
-#define _POSIX_C_SOURCE 200112L
+#ifndef _POSIX_C_SOURCE
+# define _POSIX_C_SOURCE 200112L
+#endif
 
 #include <limits.h>
 #include <math.h>
