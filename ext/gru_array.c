@@ -242,9 +242,34 @@ static php_gru_buffer *trusted_buffer(zend_object *obj)
 	return buffer;
 }
 
-/* Opens a buffer object in place or by dump(); view's shape is already set. */
+/* count() of a buffer object, or -1 when it has none or it fails. */
+static zend_long buffer_count(zend_object *obj)
+{
+	zend_function *count_fn = FIND_METHOD(obj->ce, "count");
+	zval count;
+	zend_long n = -1;
+
+	if (count_fn == NULL || call_method(obj, count_fn, &count, 0, NULL) == FAILURE) {
+		if (EG(exception)) {
+			zend_clear_exception();
+		}
+		return -1;
+	}
+	if (Z_TYPE(count) == IS_LONG) {
+		n = Z_LVAL(count);
+	}
+	zval_ptr_dtor(&count);
+	return n;
+}
+
+/*
+ * Opens a buffer object in place or by dump(); view's shape is already set.
+ * With `overwrite`, the caller will write every element before commit(), so
+ * a dump()/load() buffer that the array covers exactly is not dumped: its
+ * copy starts zero-filled (one copy saved per output array).
+ */
 static zend_result open_buffer(zval *buffer_zv, zend_long offset, const char *arg_name, zend_class_entry *array_ce,
-		php_gru_array_view *view)
+		php_gru_array_view *view, bool overwrite)
 {
 	zend_object *obj;
 	php_gru_buffer *buffer;
@@ -315,6 +340,24 @@ static zend_result open_buffer(zval *buffer_zv, zend_long offset, const char *ar
 		}
 	}
 
+	if (overwrite && offset == 0 && buffer_count(obj) == (zend_long) view->size) {
+		php_gru_array_copy *copy;
+
+		if (php_gru_check_memory(bytes, arg_name) == FAILURE) {
+			return FAILURE;
+		}
+		copy = emalloc(sizeof(*copy));
+		copy->bytes = zend_string_alloc(bytes, 0);
+		memset(ZSTR_VAL(copy->bytes), 0, bytes);
+		ZSTR_VAL(copy->bytes)[bytes] = '\0';
+		copy->offset_bytes = 0;
+		copy->buffer_bytes = bytes;
+		view->copy = copy;
+		view->data = ZSTR_VAL(copy->bytes);
+		ZVAL_COPY(&view->buffer, buffer_zv);
+		return SUCCESS;
+	}
+
 	if (call_method(obj, fn, &dumped, 0, NULL) == FAILURE) {
 		return FAILURE;
 	}
@@ -360,7 +403,8 @@ static zend_result open_buffer(zval *buffer_zv, zend_long offset, const char *ar
 	return SUCCESS;
 }
 
-static zend_result open_object(zval *array, const char *arg_name, php_gru_array_view *view, bool by_value)
+static zend_result open_object(zval *array, const char *arg_name, php_gru_array_view *view, bool by_value,
+		bool overwrite)
 {
 	zend_object *obj = Z_OBJ_P(array);
 	zend_class_entry *ce = obj->ce;
@@ -395,7 +439,7 @@ static zend_result open_object(zval *array, const char *arg_name, php_gru_array_
 			zval_ptr_dtor(&value);
 			return FAILURE;
 		}
-		result = open_object(&value, arg_name, view, false);
+		result = open_object(&value, arg_name, view, false, overwrite);
 		zval_ptr_dtor(&value);
 		return result;
 	}
@@ -454,7 +498,7 @@ static zend_result open_object(zval *array, const char *arg_name, php_gru_array_
 	if (call_method(obj, buffer_fn, &buffer_zv, 0, NULL) == FAILURE) {
 		return FAILURE;
 	}
-	result = open_buffer(&buffer_zv, offset, arg_name, ce, view);
+	result = open_buffer(&buffer_zv, offset, arg_name, ce, view, overwrite);
 	zval_ptr_dtor(&buffer_zv);
 	return result;
 }
@@ -467,7 +511,7 @@ zend_result php_gru_array_open(zval *array, const char *arg_name, php_gru_array_
 		php_gru_throw_invalid("%s must be an NDArray, %s given", arg_name, zend_zval_type_name(array));
 		return FAILURE;
 	}
-	if (open_object(array, arg_name, view, true) == FAILURE) {
+	if (open_object(array, arg_name, view, true, false) == FAILURE) {
 		php_gru_array_release(view);
 		return FAILURE;
 	}
@@ -522,7 +566,9 @@ zend_result php_gru_array_create(const zval *like, zval *backend, const zend_lon
 			zend_zval_type_name(result));
 		goto fail;
 	}
-	if (php_gru_array_open(result, "result", view) == FAILURE) {
+	/* Every element gets written before commit(): no need to read the zeros back. */
+	if (open_object(result, "result", view, false, true) == FAILURE) {
+		php_gru_array_release(view);
 		goto fail;
 	}
 	if (view->dtype != dtype || view->ndim != ndim || memcmp(view->shape, shape, ndim * sizeof(zend_long)) != 0) {
