@@ -61,9 +61,16 @@ zend_result php_gru_check_memory(size_t bytes, const char *what)
 	size_t limit = (size_t) PG(memory_limit);
 	size_t used = zend_memory_usage(false);
 
-	/* memory_limit = -1 means unlimited; a wrapped sum is a request no machine can serve. */
+	/*
+	 * memory_limit = -1 means unlimited, but Zend's allocator still dies with
+	 * a fatal error on requests beyond what it can address: refuse those too.
+	 */
+	if (bytes > (size_t) ZEND_LONG_MAX / 2) {
+		php_gru_throw_runtime("Allocating %s (%zu bytes) is more than this process can address", what, bytes);
+		return FAILURE;
+	}
 	if (PG(memory_limit) > 0 && (bytes > limit || used > limit - bytes)) {
-		php_gru_throw_runtime("%s needs %zu bytes, more than memory_limit (%zu bytes, %zu in use) allows",
+		php_gru_throw_runtime("Allocating %s (%zu bytes) would exceed memory_limit (%zu bytes, %zu in use)",
 			what, bytes, limit, used);
 		return FAILURE;
 	}
