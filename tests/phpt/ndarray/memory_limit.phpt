@@ -20,7 +20,7 @@ foreach ([fn() => NDArray::zeros([1024, 1024, 64]), fn() => new Buffer(1 << 30, 
 echo count(NDArray::zeros([1024, 1024])->buffer()), "\n";
 ?>
 --EXPECTF--
-RuntimeException: Rindow\GRU\Buffer needs 268435456 bytes, more than memory_limit (33554432 bytes, %d in use) allows
-RuntimeException: Rindow\GRU\Buffer needs 8589934592 bytes, more than memory_limit (33554432 bytes, %d in use) allows
-RuntimeException: Rindow\GRU\Buffer needs 134217728 bytes, more than memory_limit (33554432 bytes, %d in use) allows
+RuntimeException: Allocating Rindow\GRU\Buffer (268435456 bytes) would exceed memory_limit (33554432 bytes, %d in use)
+RuntimeException: Allocating Rindow\GRU\Buffer (8589934592 bytes) would exceed memory_limit (33554432 bytes, %d in use)
+RuntimeException: Allocating Rindow\GRU\Buffer (134217728 bytes) would exceed memory_limit (33554432 bytes, %d in use)
 1048576
