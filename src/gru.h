@@ -57,6 +57,14 @@ typedef struct {
 	bool use_bias;
 	bool go_backwards;
 	bool return_sequences;
+	/*
+	 * Whether the calls may pass dropout masks (gru_forward_args and
+	 * gru_backward_args): they size the workspaces, so a mask given when
+	 * its flag is false is an error. A flag set with a NULL mask is fine
+	 * (no dropout, some workspace unused). Both false: nothing changes.
+	 */
+	bool input_dropout;
+	bool recurrent_dropout;
 } gru_problem;
 
 typedef struct {
@@ -64,6 +72,33 @@ typedef struct {
 	const void *recurrent_kernel;
 	const void *bias;             /* NULL when !use_bias */
 } gru_weights;
+
+/*
+ * Dropout (Keras's `dropout` and `recurrent_dropout`), as multiplicative
+ * masks drawn by the caller, one per sequence and reused at every step.
+ * The core applies whatever values it is given (any pattern, any scale);
+ * the PHP layer draws Bernoulli(1 - rate) / (1 - rate) masks when training
+ * with 0 < rate < 1, and passes NULL otherwise.
+ *
+ *   input_dropout     [batch, features]: x_t * m_in replaces x_t in the
+ *                     input projection of all three gates, x.W + b.
+ *   recurrent_dropout [batch, units]: hd = h_prev * m_rec replaces h_prev
+ *                     wherever h_prev is multiplied by the recurrent kernel:
+ *                     reset_after:  hd.U + b_rec for z, r and h;
+ *                     reset before: hd.[U_z|U_r], and (r * hd).U_h.
+ *                     The carried state is NOT dropped:
+ *                     h' = z * h_prev + (1 - z) * hh, with the undropped h_prev.
+ *
+ * This follows Keras 3's GRUCell (keras/src/layers/rnn/gru.py, call(),
+ * implementation 1, which Keras 3 forces whenever recurrent_dropout > 0):
+ * the masked h_tm1_* only feed the recurrent matmuls and the update mixes
+ * in the undropped h_tm1. (tf-keras's default implementation 2 ignores
+ * recurrent_dropout altogether, a bug we do not follow.) One deliberate
+ * difference: Keras 3 draws three independent masks, one per gate, for
+ * each of the input and the recurrent state; here one mask serves all
+ * three gates, as in Keras 3's implementation 2 for the inputs, so that the
+ * input projection stays one GEMM and the recurrent one one GEMM per step.
+ */
 
 /*
  * One forward pass over a whole sequence.
@@ -82,6 +117,8 @@ typedef struct {
 	const void *inputs;           /* [batch, steps, features] */
 	const void *initial_state;    /* [batch, units], or NULL for zeros */
 	const uint8_t *mask;          /* [batch, steps], or NULL */
+	const void *input_dropout;    /* [batch, features], or NULL: needs problem.input_dropout */
+	const void *recurrent_dropout; /* [batch, units], or NULL: needs problem.recurrent_dropout */
 	void *outputs;
 	void *final_state;            /* [batch, units] */
 	void *trace;                  /* NULL, or gru_trace_bytes() bytes */
@@ -90,7 +127,7 @@ typedef struct {
 
 /*
  * Backward through time for a training forward with the same problem,
- * weights, inputs and mask. Weight gradients are overwritten (not
+ * weights, inputs, mask and dropout masks. Weight gradients are overwritten (not
  * accumulated), as Rindow clears them at every backward.
  *
  * d_outputs: shaped like the forward's outputs, or NULL for zeros.
@@ -102,6 +139,8 @@ typedef struct {
 typedef struct {
 	const void *inputs;
 	const uint8_t *mask;
+	const void *input_dropout;    /* the forward's, or NULL */
+	const void *recurrent_dropout; /* the forward's, or NULL */
 	const void *trace;
 	const void *d_outputs;
 	const void *d_state;

@@ -58,6 +58,21 @@ static gru_status_code check_common(const gru_problem *p, const gru_weights *w, 
 	return GRU_OK;
 }
 
+/* A dropout mask needs its problem flag: the flag sized the workspace. */
+static gru_status_code check_dropout(const gru_problem *p, const void *input_dropout,
+		const void *recurrent_dropout, gru_status *status)
+{
+	if (input_dropout != NULL && !p->input_dropout) {
+		return gru_status_set(status, GRU_E_INVALID,
+				"input_dropout given but problem.input_dropout is false (the workspace has no room for it)");
+	}
+	if (recurrent_dropout != NULL && !p->recurrent_dropout) {
+		return gru_status_set(status, GRU_E_INVALID,
+				"recurrent_dropout given but problem.recurrent_dropout is false (the workspace has no room for it)");
+	}
+	return GRU_OK;
+}
+
 static gru_status_code cpu_openblas_forward(const gru_problem *problem, const gru_weights *weights,
 		const gru_forward_args *args, gru_status *status)
 {
@@ -75,6 +90,9 @@ static gru_status_code cpu_openblas_forward(const gru_problem *problem, const gr
 	}
 	if (args->workspace == NULL) {
 		return gru_status_set(status, GRU_E_INVALID, "workspace must not be NULL");
+	}
+	if ((code = check_dropout(problem, args->input_dropout, args->recurrent_dropout, status)) != GRU_OK) {
+		return code;
 	}
 	if (problem->dtype == GRU_FLOAT32) {
 		return gru_cpu_forward_f32(problem, weights, args, status);
@@ -109,6 +127,9 @@ static gru_status_code cpu_openblas_backward(const gru_problem *problem, const g
 	}
 	if (args->workspace == NULL) {
 		return gru_status_set(status, GRU_E_INVALID, "workspace must not be NULL");
+	}
+	if ((code = check_dropout(problem, args->input_dropout, args->recurrent_dropout, status)) != GRU_OK) {
+		return code;
 	}
 	if (problem->dtype == GRU_FLOAT32) {
 		return gru_cpu_backward_f32(problem, weights, args, status);

@@ -5,6 +5,40 @@
  * No include guard on purpose.
  */
 
+#include "gru_cpu_dropout_rows_tmpl.h"
+
+/* v *= mask, row by row, in place (groups and rows as for dropout_rows). */
+GRU_ROWS_ATTR
+static void GRU_ROWS(dropout_rows_inplace)(GRU_REAL *restrict v, const GRU_REAL *restrict mask,
+		size_t outer, size_t reps, size_t width)
+{
+	size_t b, t, i;
+
+	for (b = 0; b < outer; b++) {
+		const GRU_REAL *restrict m = mask + b * width;
+
+		for (t = 0; t < reps; t++) {
+			GRU_REAL *restrict row = v + (b * reps + t) * width;
+
+			for (i = 0; i < width; i++) {
+				row[i] *= m[i];
+			}
+		}
+	}
+}
+
+/* acc += src * mask over n contiguous elements (acc, src, mask all [B, H]). */
+GRU_ROWS_ATTR
+static void GRU_ROWS(add_dropped)(GRU_REAL *restrict acc, const GRU_REAL *restrict src,
+		const GRU_REAL *restrict mask, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		acc[i] += src[i] * mask[i];
+	}
+}
+
 /*
  * First pass of one batch row: dh (the row of the state gradient) becomes
  * dh z, and the row of dg gets dz and dxh (and, reset_after, dr and dgh).
@@ -54,10 +88,17 @@ static void GRU_ROWS(backward_row)(const gru_problem *p, GRU_REAL *restrict dh, 
 	}
 }
 
-/* reset before, second pass of one live row: drh = dxh U_h^T is known. */
+/*
+ * reset before, second pass of one live row: drh = dxh U_h^T is known.
+ * Without recurrent dropout (m NULL), dh gets drh r. With it (m the row of
+ * the mask), the candidate read r * hd with hd = hprev m: dr uses hd, and
+ * drh becomes drh r, the first part of the gradient of hd, which the
+ * caller completes and adds to dh through the mask.
+ */
 GRU_ROWS_ATTR
 static void GRU_ROWS(backward_before_row)(const gru_problem *p, GRU_REAL *restrict dh,
-		const GRU_REAL *restrict drh, const GRU_SFX(bwd_trace) *tr, size_t row, GRU_REAL *restrict dg)
+		GRU_REAL *restrict drh, const GRU_REAL *restrict m, const GRU_SFX(bwd_trace) *tr, size_t row,
+		GRU_REAL *restrict dg)
 {
 	const size_t units = p->units;
 	GRU_REAL *restrict dr = dg + units;
@@ -65,9 +106,16 @@ static void GRU_ROWS(backward_before_row)(const gru_problem *p, GRU_REAL *restri
 	const GRU_REAL *restrict r = tr->r + row * units;
 	size_t j;
 
-	for (j = 0; j < units; j++) {
-		dr[j] = drh[j] * hp[j];
-		dh[j] += drh[j] * r[j];
+	if (m == NULL) {
+		for (j = 0; j < units; j++) {
+			dr[j] = drh[j] * hp[j];
+			dh[j] += drh[j] * r[j];
+		}
+	} else {
+		for (j = 0; j < units; j++) {
+			dr[j] = drh[j] * hp[j] * m[j];
+			drh[j] *= r[j];
+		}
 	}
 	GRU_SFX(gru_mul_activation_grad)(p->recurrent_activation, r, dr, units);
 }
@@ -112,10 +160,10 @@ static void GRU_ROWS(pass_backward)(const gru_problem *p, GRU_REAL *dh, const GR
 	}
 }
 
-/* reset before: second pass of step t, drh [B, H] known. */
+/* reset before: second pass of step t, drh [B, H] known; rec_drop [B, H] or NULL. */
 GRU_ROWS_ATTR
-static void GRU_ROWS(pass_backward_before)(const gru_problem *p, GRU_REAL *dh, const GRU_REAL *drh,
-		const uint8_t *mask, size_t t, const GRU_SFX(bwd_trace) *tr, GRU_REAL *dg)
+static void GRU_ROWS(pass_backward_before)(const gru_problem *p, GRU_REAL *dh, GRU_REAL *drh,
+		const GRU_REAL *rec_drop, const uint8_t *mask, size_t t, const GRU_SFX(bwd_trace) *tr, GRU_REAL *dg)
 {
 	const size_t units = p->units, steps = p->steps;
 	size_t b;
@@ -124,7 +172,8 @@ static void GRU_ROWS(pass_backward_before)(const gru_problem *p, GRU_REAL *dh, c
 		const size_t row = b * steps + t;
 
 		if (mask == NULL || mask[row] != 0) {
-			GRU_ROWS(backward_before_row)(p, dh + b * units, drh + b * units, tr, row, dg + row * 3 * units);
+			GRU_ROWS(backward_before_row)(p, dh + b * units, drh + b * units,
+					rec_drop != NULL ? rec_drop + b * units : NULL, tr, row, dg + row * 3 * units);
 		}
 	}
 }

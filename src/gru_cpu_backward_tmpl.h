@@ -12,6 +12,9 @@
  *                 dr = drh hprev s'(r),
  *                 dhprev = dh z + drh r + [dz|dr] [U_z|U_r]^T  (GEMM)
  * A masked step passes dh through unchanged, with zero gate gradients.
+ * Recurrent dropout (mask m, hd = hprev m feeding the recurrent GEMMs):
+ * the GEMM part of dhprev is multiplied by m, and reset before dr uses hd.
+ * Input dropout (mask m_in): dW = (X m_in)^T dG, dX = (dG W^T) m_in.
  * Then, batched over all B*T rows: dW = X^T dG, dX = dG W^T,
  * dU = Hprev^T dG_rec (and (r*hprev)^T dxh for U_h when reset before),
  * bias gradients as column sums of dG.
@@ -63,7 +66,11 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 	GRU_SFX(bwd_trace) tr;
 	const char *tbase = (const char *)a->trace;
 	char *base;
-	GRU_REAL *dg, *dh, *drh, *packed;
+	const GRU_REAL *in_drop = (const GRU_REAL *)a->input_dropout;
+	const GRU_REAL *rec_drop = (const GRU_REAL *)a->recurrent_dropout;
+	const GRU_REAL *x_gemm = inputs;
+	GRU_REAL *dg, *dh, *drh, *packed, *xd, *hd;
+	const GRU_REAL *hp_gemm;
 	const int wide = gru_cpu_has_avx2_fma();
 	size_t j, k, s;
 
@@ -75,6 +82,8 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 	dh = (GRU_REAL *)(base + lay.dh);
 	drh = (GRU_REAL *)(base + lay.drh);
 	packed = (GRU_REAL *)(base + lay.packed);
+	xd = (GRU_REAL *)(base + lay.xd);
+	hd = (GRU_REAL *)(base + lay.hd);
 	tr.hprev = (const GRU_REAL *)(tbase + tl.hprev);
 	tr.z = (const GRU_REAL *)(tbase + tl.z);
 	tr.r = (const GRU_REAL *)(tbase + tl.r);
@@ -103,15 +112,29 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 
 		GRU_PASS(pass_backward)(p, dh, dout, a->mask, t, &tr, dg);
 		if (p->reset_after) {
-			/* dh += [dz | dr | dgh] U^T */
-			GRU_SFX(gemm)(CblasNoTrans, CblasTrans, batch, units, gates, dg_step, dg_ld,
-					recurrent, gates, 1, dh, units);
+			if (rec_drop == NULL) {
+				/* dh += [dz | dr | dgh] U^T */
+				GRU_SFX(gemm)(CblasNoTrans, CblasTrans, batch, units, gates, dg_step, dg_ld,
+						recurrent, gates, 1, dh, units);
+			} else {
+				/* the GEMM read hd = hprev m: dh += ([dz | dr | dgh] U^T) m */
+				GRU_SFX(gemm)(CblasNoTrans, CblasTrans, batch, units, gates, dg_step, dg_ld,
+						recurrent, gates, 0, drh, units);
+				GRU_PASS(add_dropped)(dh, drh, rec_drop, batch * units);
+			}
 		} else {
 			GRU_SFX(gemm)(CblasNoTrans, CblasTrans, batch, units, units, dg_step + 2 * units, dg_ld,
 					recurrent + 2 * units * units, units, 0, drh, units);
-			GRU_PASS(pass_backward_before)(p, dh, drh, a->mask, t, &tr, dg);
-			GRU_SFX(gemm)(CblasNoTrans, CblasTrans, batch, units, 2 * units, dg_step, dg_ld,
-					packed, 2 * units, 1, dh, units);
+			GRU_PASS(pass_backward_before)(p, dh, drh, rec_drop, a->mask, t, &tr, dg);
+			if (rec_drop == NULL) {
+				GRU_SFX(gemm)(CblasNoTrans, CblasTrans, batch, units, 2 * units, dg_step, dg_ld,
+						packed, 2 * units, 1, dh, units);
+			} else {
+				/* drh holds drh r; the gradient of hd is that plus [dz|dr] [U_z|U_r]^T */
+				GRU_SFX(gemm)(CblasNoTrans, CblasTrans, batch, units, 2 * units, dg_step, dg_ld,
+						packed, 2 * units, 1, drh, units);
+				GRU_PASS(add_dropped)(dh, drh, rec_drop, batch * units);
+			}
 		}
 	}
 
@@ -119,13 +142,24 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 		memcpy(a->d_initial_state, dh, batch * units * sizeof(GRU_REAL));
 	}
 
+	/* The weight GEMMs read what the forward's GEMMs read: inputs * m_in, hprev * m_rec. */
+	if (in_drop != NULL) {
+		GRU_PASS(dropout_rows)(xd, inputs, in_drop, batch, steps, features);
+		x_gemm = xd;
+	}
+	hp_gemm = tr.hprev;
+	if (rec_drop != NULL) {
+		GRU_PASS(dropout_rows)(hd, tr.hprev, rec_drop, batch, steps, units);
+		hp_gemm = hd;
+	}
+
 	if (p->reset_after) {
 		/* dg columns: [dz | dr | dgh | dxh] */
-		GRU_SFX(gemm)(CblasTrans, CblasNoTrans, features, 2 * units, rows, inputs, features,
+		GRU_SFX(gemm)(CblasTrans, CblasNoTrans, features, 2 * units, rows, x_gemm, features,
 				dg, width, 0, d_kernel, gates);
-		GRU_SFX(gemm)(CblasTrans, CblasNoTrans, features, units, rows, inputs, features,
+		GRU_SFX(gemm)(CblasTrans, CblasNoTrans, features, units, rows, x_gemm, features,
 				dg + 3 * units, width, 0, d_kernel + 2 * units, gates);
-		GRU_SFX(gemm)(CblasTrans, CblasNoTrans, units, gates, rows, tr.hprev, units,
+		GRU_SFX(gemm)(CblasTrans, CblasNoTrans, units, gates, rows, hp_gemm, units,
 				dg, width, 0, d_recurrent, gates);
 		if (d_inputs != NULL) {
 			GRU_SFX(gemm)(CblasNoTrans, CblasTrans, rows, features, 2 * units, dg, width,
@@ -140,10 +174,10 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 		}
 	} else {
 		/* dg columns: [dz | dr | dxh]; recurrent kernel [3H, H] in row blocks */
-		GRU_SFX(gemm)(CblasTrans, CblasNoTrans, features, gates, rows, inputs, features,
+		GRU_SFX(gemm)(CblasTrans, CblasNoTrans, features, gates, rows, x_gemm, features,
 				dg, width, 0, d_kernel, gates);
 		for (j = 0; j < 2; j++) {
-			GRU_SFX(gemm)(CblasTrans, CblasNoTrans, units, units, rows, tr.hprev, units,
+			GRU_SFX(gemm)(CblasTrans, CblasNoTrans, units, units, rows, hp_gemm, units,
 					dg + j * units, width, 0, d_recurrent + j * units * units, units);
 		}
 		GRU_SFX(gemm)(CblasTrans, CblasNoTrans, units, units, rows, tr.aux, units,
@@ -155,6 +189,10 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 		if (p->use_bias) {
 			GRU_PASS(column_sums)(d_bias, dg, rows, width, gates);
 		}
+	}
+	if (d_inputs != NULL && in_drop != NULL) {
+		/* dX = (dG W^T) m_in */
+		GRU_PASS(dropout_rows_inplace)(d_inputs, in_drop, batch, steps, features);
 	}
 	return GRU_OK;
 }

@@ -6,6 +6,8 @@
  * No include guard on purpose.
  */
 
+#include "gru_cpu_dropout_rows_tmpl.h"
+
 /*
  * reset_after, one batch row of one step. g holds h.U for the row
  * ([z | r | h] blocks); x is the row of inputs.kernel for (b, t); h the

@@ -45,7 +45,10 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 	gru_forward_layout lay;
 	GRU_SFX(fwd_trace) tr = {NULL, NULL, NULL, NULL, NULL};
 	char *base;
-	GRU_REAL *xw, *g, *h, *bias, *brec, *packed, *rh;
+	const GRU_REAL *in_drop = (const GRU_REAL *)a->input_dropout;
+	const GRU_REAL *rec_drop = (const GRU_REAL *)a->recurrent_dropout;
+	GRU_REAL *xw, *g, *h, *bias, *brec, *packed, *rh, *xd, *hd;
+	const GRU_REAL *x_gemm, *h_gemm;
 	const int wide = gru_cpu_has_avx2_fma();
 	size_t j, k, s;
 
@@ -60,6 +63,8 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 	brec = (GRU_REAL *)(base + lay.brec);
 	packed = (GRU_REAL *)(base + lay.packed);
 	rh = (GRU_REAL *)(base + lay.rh);
+	xd = (GRU_REAL *)(base + lay.xd);
+	hd = (GRU_REAL *)(base + lay.hd);
 	if (a->trace != NULL) {
 		gru_trace_layout tl;
 		char *tbase = (char *)a->trace;
@@ -100,15 +105,27 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 		memset(h, 0, batch * units * sizeof(GRU_REAL));
 	}
 
+	/* Input dropout: the GEMM reads inputs * mask, materialised once. */
+	x_gemm = inputs;
+	if (in_drop != NULL) {
+		GRU_PASS(dropout_rows)(xd, inputs, in_drop, batch, steps, features);
+		x_gemm = xd;
+	}
+	/* Recurrent dropout: the recurrent GEMMs read hd = h * mask, the update the undropped h. */
+	h_gemm = rec_drop != NULL ? hd : h;
+
 	/* Inputs of all steps in one GEMM: [B*T, I] x [I, 3H]. */
-	GRU_SFX(gemm)(CblasNoTrans, CblasNoTrans, batch * steps, gates, features, inputs, features,
+	GRU_SFX(gemm)(CblasNoTrans, CblasNoTrans, batch * steps, gates, features, x_gemm, features,
 			kernel, gates, 0, xw, gates);
 
 	for (s = 0; s < steps; s++) {
 		const size_t t = p->go_backwards ? steps - 1 - s : s;
 
+		if (rec_drop != NULL) {
+			GRU_PASS(dropout_rows)(hd, h, rec_drop, batch, 1, units);
+		}
 		if (p->reset_after) {
-			GRU_SFX(gemm)(CblasNoTrans, CblasNoTrans, batch, gates, units, h, units,
+			GRU_SFX(gemm)(CblasNoTrans, CblasNoTrans, batch, gates, units, h_gemm, units,
 					recurrent, gates, 0, g, gates);
 			GRU_PASS(pass_after)(p, g, xw, t, bias, brec, h, a->mask, outputs, &tr);
 		} else {
@@ -116,9 +133,9 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 			GRU_REAL *rh_step = tr.aux != NULL ? tr.aux + t * units : rh;
 			const size_t rh_ld = tr.aux != NULL ? steps * units : units;
 
-			GRU_SFX(gemm)(CblasNoTrans, CblasNoTrans, batch, 2 * units, units, h, units,
+			GRU_SFX(gemm)(CblasNoTrans, CblasNoTrans, batch, 2 * units, units, h_gemm, units,
 					packed, 2 * units, 0, g, gates);
-			GRU_PASS(pass_before_gates)(p, g, xw, t, bias, h, rh_step, rh_ld);
+			GRU_PASS(pass_before_gates)(p, g, xw, t, bias, h_gemm, rh_step, rh_ld);
 			GRU_SFX(gemm)(CblasNoTrans, CblasNoTrans, batch, units, units, rh_step, rh_ld,
 					recurrent + 2 * units * units, units, 0, g + 2 * units, gates);
 			GRU_PASS(pass_before_update)(p, g, xw, t, bias, h, a->mask, outputs, &tr);

@@ -31,6 +31,8 @@
  *   brec   [H]       reset_after: recurrent bias of the candidate block
  *   packed [H, 2H]   reset before: [U_z | U_r] repacked from [3H, H]
  *   rh     [B, H]    reset before, inference: r * h of this step
+ *   xd     [B*T, I]  problem.input_dropout: inputs * input mask (the GEMM's A)
+ *   hd     [B, H]    problem.recurrent_dropout: h * recurrent mask, this step
  *
  * Backward workspace (same alignment rule):
  *   dg     [B*T, W]  pre-activation gate gradients, all steps.
@@ -40,8 +42,17 @@
  *                    and [dz|dr] + dxh the input-side one;
  *                    reset before, W = 3H, columns [dz | dr | dxh].
  *   dh     [B, H]    gradient of the running state
- *   drh    [B, H]    reset before: gradient of r * hprev at this step
+ *   drh    [B, H]    reset before: gradient of r * hprev at this step;
+ *                    with recurrent dropout (either mode) it also collects
+ *                    the gradient of the dropped state hd before the mask
+ *                    is applied to it
  *   packed [H, 2H]   reset before: [U_z | U_r]
+ *   xd     [B*T, I]  problem.input_dropout: inputs * input mask, recomputed
+ *   hd     [B*T, H]  problem.recurrent_dropout: hprev * recurrent mask,
+ *                    recomputed for the batched dU GEMM
+ *
+ * Dropout (see gru.h) leaves the trace's layout as it is: hprev is the
+ * undropped state; reset before, aux is r * hd, the candidate GEMM's input.
  */
 #ifndef RINDOW_GRU_CPU_INTERNAL_H
 #define RINDOW_GRU_CPU_INTERNAL_H
@@ -55,7 +66,7 @@
 
 /* Byte offsets; 0-sized members still get an offset. */
 typedef struct {
-	size_t xw, g, h, bias, brec, packed, rh;
+	size_t xw, g, h, bias, brec, packed, rh, xd, hd;
 	size_t bytes;        /* total, including GRU_ALIGN of slack */
 } gru_forward_layout;
 
@@ -65,7 +76,7 @@ typedef struct {
 } gru_trace_layout;
 
 typedef struct {
-	size_t dg, dh, drh, packed;
+	size_t dg, dh, drh, packed, xd, hd;
 	size_t bytes;        /* total, including GRU_ALIGN of slack */
 } gru_backward_layout;
 

@@ -35,11 +35,12 @@ int gru_forward_layout_compute(const gru_problem *problem, gru_forward_layout *l
 	const size_t es = gru_dtype_size(problem->dtype);
 	const size_t units = problem->units;
 	const int before = !problem->reset_after;
-	size_t gates, rows, n_xw, n_g, n_h, n_packed, cursor = 0;
+	size_t gates, rows, n_xw, n_g, n_h, n_packed, n_xd, cursor = 0;
 
 	if (!gru_size_mul(units, 3, &gates)
 			|| !gru_size_mul(problem->batch, problem->steps, &rows)
 			|| !gru_size_mul(rows, gates, &n_xw)
+			|| !gru_size_mul(rows, problem->features, &n_xd)
 			|| !gru_size_mul(problem->batch, gates, &n_g)
 			|| !gru_size_mul(problem->batch, units, &n_h)
 			|| !mul3(units, units, 2, &n_packed)) {
@@ -52,6 +53,8 @@ int gru_forward_layout_compute(const gru_problem *problem, gru_forward_layout *l
 			|| !layout_add(&cursor, units, es, &layout->brec)
 			|| !layout_add(&cursor, before ? n_packed : 0, es, &layout->packed)
 			|| !layout_add(&cursor, before ? n_h : 0, es, &layout->rh)
+			|| !layout_add(&cursor, problem->input_dropout ? n_xd : 0, es, &layout->xd)
+			|| !layout_add(&cursor, problem->recurrent_dropout ? n_h : 0, es, &layout->hd)
 			|| !gru_size_add(cursor, GRU_ALIGN, &layout->bytes)) {
 		return 0;
 	}
@@ -82,19 +85,24 @@ int gru_backward_layout_compute(const gru_problem *problem, gru_backward_layout 
 	const size_t es = gru_dtype_size(problem->dtype);
 	const size_t units = problem->units;
 	const int before = !problem->reset_after;
-	size_t width, rows, n_dg, n_h, n_packed, cursor = 0;
+	const int rec_drop = problem->recurrent_dropout;
+	size_t width, rows, n_dg, n_h, n_packed, n_xd, n_hd, cursor = 0;
 
 	if (!gru_size_mul(units, problem->reset_after ? 4 : 3, &width)
 			|| !gru_size_mul(problem->batch, problem->steps, &rows)
 			|| !gru_size_mul(rows, width, &n_dg)
+			|| !gru_size_mul(rows, problem->features, &n_xd)
+			|| !gru_size_mul(rows, units, &n_hd)
 			|| !gru_size_mul(problem->batch, units, &n_h)
 			|| !mul3(units, units, 2, &n_packed)) {
 		return 0;
 	}
 	if (!layout_add(&cursor, n_dg, es, &layout->dg)
 			|| !layout_add(&cursor, n_h, es, &layout->dh)
-			|| !layout_add(&cursor, before ? n_h : 0, es, &layout->drh)
+			|| !layout_add(&cursor, (before || rec_drop) ? n_h : 0, es, &layout->drh)
 			|| !layout_add(&cursor, before ? n_packed : 0, es, &layout->packed)
+			|| !layout_add(&cursor, problem->input_dropout ? n_xd : 0, es, &layout->xd)
+			|| !layout_add(&cursor, rec_drop ? n_hd : 0, es, &layout->hd)
 			|| !gru_size_add(cursor, GRU_ALIGN, &layout->bytes)) {
 		return 0;
 	}

@@ -44,12 +44,23 @@ void naive_gru_forward(const gru_problem *p, const double *inputs, const double 
 		const double *recurrent, const double *bias, const double *initial_state,
 		const uint8_t *mask, double *outputs, double *state, double *kink_margin)
 {
+	naive_gru_forward_dropout(p, inputs, kernel, recurrent, bias, initial_state, mask, NULL, NULL,
+			outputs, state, kink_margin);
+}
+
+void naive_gru_forward_dropout(const gru_problem *p, const double *inputs, const double *kernel,
+		const double *recurrent, const double *bias, const double *initial_state,
+		const uint8_t *mask, const double *input_dropout, const double *recurrent_dropout,
+		double *outputs, double *state, double *kink_margin)
+{
 	const size_t B = p->batch, T = p->steps, I = p->features, H = p->units, G = 3 * p->units;
 	double *h = calloc(B * H, sizeof(double));
 	double *hn = calloc(H, sizeof(double));
 	double *xg = calloc(G, sizeof(double));
 	double *rg = calloc(G, sizeof(double));
 	double *rh = calloc(H, sizeof(double));
+	double *xm = calloc(I, sizeof(double));
+	double *hd = calloc(H, sizeof(double));
 	double margin = 1e300;
 	size_t b, s, i, j, k;
 
@@ -61,8 +72,15 @@ void naive_gru_forward(const gru_problem *p, const double *inputs, const double 
 
 		for (s = 0; s < T; s++) {
 			size_t t = p->go_backwards ? T - 1 - s : s;
-			const double *x = inputs + (b * T + t) * I;
+			const double *x = xm;
 
+			/* dropout: x * m_in feeds the input projection, h * m_rec the recurrent one */
+			for (i = 0; i < I; i++) {
+				xm[i] = inputs[(b * T + t) * I + i] * (input_dropout ? input_dropout[b * I + i] : 1.0);
+			}
+			for (k = 0; k < H; k++) {
+				hd[k] = hb[k] * (recurrent_dropout ? recurrent_dropout[b * H + k] : 1.0);
+			}
 			if (mask == NULL || mask[b * T + t]) {
 				/* input projection with input bias */
 				for (j = 0; j < G; j++) {
@@ -78,7 +96,7 @@ void naive_gru_forward(const gru_problem *p, const double *inputs, const double 
 						double v = p->use_bias ? bias[G + j] : 0.0;
 
 						for (k = 0; k < H; k++) {
-							v += hb[k] * recurrent[k * G + j];
+							v += hd[k] * recurrent[k * G + j];
 						}
 						rg[j] = v;
 					}
@@ -102,8 +120,8 @@ void naive_gru_forward(const gru_problem *p, const double *inputs, const double 
 						double zp = xg[j], rp = xg[H + j];
 
 						for (k = 0; k < H; k++) {
-							zp += hb[k] * recurrent[k * H + j];
-							rp += hb[k] * recurrent[(H + k) * H + j];
+							zp += hd[k] * recurrent[k * H + j];
+							rp += hd[k] * recurrent[(H + k) * H + j];
 						}
 						note_kink(p->recurrent_activation, zp, &margin);
 						note_kink(p->recurrent_activation, rp, &margin);
@@ -111,7 +129,7 @@ void naive_gru_forward(const gru_problem *p, const double *inputs, const double 
 						rs[j] = naive_activation(p->recurrent_activation, rp);
 					}
 					for (k = 0; k < H; k++) {
-						rh[k] = rs[k] * hb[k];
+						rh[k] = rs[k] * hd[k];
 					}
 					for (j = 0; j < H; j++) {
 						double hp = xg[2 * H + j];
@@ -142,4 +160,6 @@ void naive_gru_forward(const gru_problem *p, const double *inputs, const double 
 	free(xg);
 	free(rg);
 	free(rh);
+	free(xm);
+	free(hd);
 }

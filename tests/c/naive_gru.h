@@ -24,4 +24,16 @@ void naive_gru_forward(const gru_problem *p, const double *inputs, const double 
 		const double *recurrent, const double *bias, const double *initial_state,
 		const uint8_t *mask, double *outputs, double *state, double *kink_margin);
 
+/*
+ * The same with dropout masks (each may be NULL): input_dropout [B, I]
+ * multiplies x_t before the input projection; recurrent_dropout [B, H]
+ * multiplies h_prev where it meets the recurrent kernel (h.U for all gates
+ * when reset_after; h.[U_z|U_r] and (r*h).U_h otherwise); the update
+ * z*h + (1-z)*hh uses the undropped h (Keras 3's GRUCell).
+ */
+void naive_gru_forward_dropout(const gru_problem *p, const double *inputs, const double *kernel,
+		const double *recurrent, const double *bias, const double *initial_state,
+		const uint8_t *mask, const double *input_dropout, const double *recurrent_dropout,
+		double *outputs, double *state, double *kink_margin);
+
 #endif

@@ -109,6 +109,7 @@ typedef struct {
 	size_t n_x, n_k, n_u, n_b, n_h, n_out;
 	double *x, *k, *u, *bias, *h0, *dout, *dstate;
 	uint8_t *mask;
+	double *din, *drec;           /* dropout masks [B, I] and [B, H], or NULL */
 } tcase;
 
 typedef struct {
@@ -182,6 +183,8 @@ static void tcase_free(tcase *c)
 	free(c->dout);
 	free(c->dstate);
 	free(c->mask);
+	free(c->din);
+	free(c->drec);
 }
 
 static void *typed_copy(const double *src, size_t n, gru_dtype dt)
@@ -234,7 +237,7 @@ static int run_core(const tcase *c, gru_dtype dt, int backward, tresult *res, co
 {
 	gru_problem p = c->p;
 	const size_t es = dt == GRU_FLOAT64 ? 8 : 4;
-	void *x, *k, *u, *bias, *h0, *dout, *dstate;
+	void *x, *k, *u, *bias, *h0, *dout, *dstate, *din, *drec;
 	gru_weights w;
 	gru_forward_args fa;
 	gru_backward_args ba;
@@ -244,7 +247,13 @@ static int run_core(const tcase *c, gru_dtype dt, int backward, tresult *res, co
 	int ok = 1;
 
 	memset(res, 0, sizeof(*res));
+	memset(&fa, 0, sizeof(fa));
+	memset(&ba, 0, sizeof(ba));
 	p.dtype = dt;
+	p.input_dropout = c->din != NULL;
+	p.recurrent_dropout = c->drec != NULL;
+	din = typed_copy(c->din, c->p.batch * c->p.features, dt);
+	drec = typed_copy(c->drec, c->n_h, dt);
 	x = typed_copy(c->x, c->n_x, dt);
 	k = typed_copy(c->k, c->n_k, dt);
 	u = typed_copy(c->u, c->n_u, dt);
@@ -270,6 +279,8 @@ static int run_core(const tcase *c, gru_dtype dt, int backward, tresult *res, co
 	fa.inputs = x;
 	fa.initial_state = h0;
 	fa.mask = c->mask;
+	fa.input_dropout = din;
+	fa.recurrent_dropout = drec;
 	fa.outputs = out.data;
 	fa.final_state = fs.data;
 	fa.trace = backward ? tr.data : NULL;
@@ -293,6 +304,8 @@ static int run_core(const tcase *c, gru_dtype dt, int backward, tresult *res, co
 		gbuf_alloc(&dh0, c->n_h * es, 0);
 		ba.inputs = x;
 		ba.mask = c->mask;
+		ba.input_dropout = din;
+		ba.recurrent_dropout = drec;
 		ba.trace = tr.data;
 		ba.d_outputs = dout;
 		ba.d_state = dstate;
@@ -334,6 +347,8 @@ static int run_core(const tcase *c, gru_dtype dt, int backward, tresult *res, co
 	free(h0);
 	free(dout);
 	free(dstate);
+	free(din);
+	free(drec);
 	return ok;
 }
 
@@ -366,10 +381,10 @@ static void describe(char *buf, size_t size, const tcase *c, int mask_type, cons
 {
 	const gru_problem *p = &c->p;
 
-	snprintf(buf, size, "%s B%zu T%zu I%zu H%zu ra%d bias%d act=%s rec=%s bw%d h0=%d mask%d rs%d", what,
+	snprintf(buf, size, "%s B%zu T%zu I%zu H%zu ra%d bias%d act=%s rec=%s bw%d h0=%d mask%d rs%d drop%d%d", what,
 			p->batch, p->steps, p->features, p->units, p->reset_after, p->use_bias,
 			act_names[p->activation], act_names[p->recurrent_activation], p->go_backwards,
-			c->h0 != NULL, mask_type, p->return_sequences);
+			c->h0 != NULL, mask_type, p->return_sequences, c->din != NULL, c->drec != NULL);
 }
 
 /* ---- forward vs naive ---- */
@@ -381,7 +396,8 @@ static void test_forward_case(const tcase *c, int mask_type)
 	tresult r;
 	char ctx[256];
 
-	naive_gru_forward(&c->p, c->x, c->k, c->u, c->bias, c->h0, c->mask, out, state, NULL);
+	naive_gru_forward_dropout(&c->p, c->x, c->k, c->u, c->bias, c->h0, c->mask, c->din, c->drec,
+			out, state, NULL);
 	describe(ctx, sizeof(ctx), c, mask_type, "forward f64");
 	if (run_core(c, GRU_FLOAT64, 0, &r, ctx)) {
 		check_close(ctx, "outputs", r.outputs, out, c->n_out, 1e-10);
@@ -407,7 +423,8 @@ static double naive_loss(const tcase *c, const double *h0, double *margin)
 	double loss = 0;
 	size_t i;
 
-	naive_gru_forward(&c->p, c->x, c->k, c->u, c->bias, h0, c->mask, out, state, margin);
+	naive_gru_forward_dropout(&c->p, c->x, c->k, c->u, c->bias, h0, c->mask, c->din, c->drec,
+			out, state, margin);
 	for (i = 0; i < c->n_out; i++) {
 		loss += out[i] * c->dout[i];
 	}
@@ -792,6 +809,206 @@ static void test_nan_and_huge(void)
 	}
 }
 
+/* ---- dropout masks ---- */
+
+/*
+ * pattern: 0 Keras-like, Bernoulli(0.6) / 0.6 (rate 0.4); 1 any real in
+ * [-1.5, 1.5] (the core applies whatever it is given); 2 all zeros.
+ */
+static double *dropout_mask(size_t n, int pattern)
+{
+	double *m = malloc((n ? n : 1) * sizeof(double));
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (pattern == 0) {
+			m[i] = rng_uniform(0, 1) < 0.4 ? 0.0 : 1.0 / 0.6;
+		} else if (pattern == 1) {
+			m[i] = rng_uniform(-1.5, 1.5);
+		} else {
+			m[i] = 0.0;
+		}
+	}
+	return m;
+}
+
+/* Forward against the naive reference and backward against finite differences, with masks. */
+static void test_dropout_cases(void)
+{
+	static const size_t shapes[][4] = {{2, 3, 3, 4}, {3, 4, 2, 3}, {1, 2, 4, 2}};
+	unsigned combo = 0;
+	int ra, ub, bw, mt, which, pattern;
+
+	for (ra = 0; ra < 2; ra++)
+	for (ub = 0; ub < 2; ub++)
+	for (bw = 0; bw < 2; bw++)
+	for (mt = 0; mt < 3; mt += 2)
+	for (which = 1; which < 4; which++)
+	for (pattern = 0; pattern < 2; pattern++) {
+		gru_problem p;
+		tcase c;
+		const size_t *s = shapes[combo % 3];
+
+		combo++;
+		if (quick && combo % 7 != 0) {
+			continue;
+		}
+		memset(&p, 0, sizeof(p));
+		p.batch = s[0];
+		p.steps = s[1];
+		p.features = s[2];
+		p.units = s[3];
+		p.dtype = GRU_FLOAT64;
+		p.activation = GRU_ACT_TANH;
+		p.recurrent_activation = GRU_ACT_SIGMOID;
+		p.reset_after = ra;
+		p.use_bias = ub;
+		p.go_backwards = bw;
+		p.return_sequences = (combo & 1) != 0;
+		tcase_init(&c, &p, 120000u + combo, mt, (combo & 2) != 0);
+		if (which & 1) {
+			c.din = dropout_mask(p.batch * p.features, pattern);
+		}
+		if (which & 2) {
+			c.drec = dropout_mask(p.batch * p.units, pattern);
+		}
+		test_forward_case(&c, mt);
+		test_backward_case(&c, mt);
+		tcase_free(&c);
+	}
+}
+
+/*
+ * Masks of ones give the outputs without masks bit for bit (and the same
+ * gradients up to the order of summation); an all-zero
+ * input mask makes the inputs irrelevant; a mask given without its problem
+ * flag is refused; the flags grow the workspaces and nothing else.
+ */
+static void test_dropout_contract(void)
+{
+	gru_problem p;
+	tcase c;
+	tresult plain, ones, zero_in, other_x;
+	gru_status st;
+	size_t f0 = 0, f1 = 0, b0 = 0, b1 = 0, t0 = 0, t1 = 0, i;
+	int ra, same, differs;
+
+	for (ra = 0; ra < 2; ra++) {
+		memset(&p, 0, sizeof(p));
+		p.batch = 3;
+		p.steps = 4;
+		p.features = 5;
+		p.units = 6;
+		p.dtype = GRU_FLOAT64;
+		p.activation = GRU_ACT_TANH;
+		p.recurrent_activation = GRU_ACT_SIGMOID;
+		p.reset_after = ra;
+		p.use_bias = true;
+		p.return_sequences = true;
+		tcase_init(&c, &p, 130000u + (unsigned)ra, 1, 1);
+		run_core(&c, GRU_FLOAT32, 1, &plain, "dropout plain");
+		c.din = malloc(p.batch * p.features * sizeof(double));
+		c.drec = malloc(p.batch * p.units * sizeof(double));
+		for (i = 0; i < p.batch * p.features; i++) {
+			c.din[i] = 1.0;
+		}
+		for (i = 0; i < p.batch * p.units; i++) {
+			c.drec[i] = 1.0;
+		}
+		run_core(&c, GRU_FLOAT32, 1, &ones, "dropout ones");
+		/* the forward reads the same numbers; the backward only sums in another order */
+		same = memcmp(plain.outputs, ones.outputs, c.n_out * sizeof(double)) == 0;
+		CHECK(same, "ra%d: masks of ones must give the outputs without masks bit for bit", ra);
+		check_close("dropout ones", "d_inputs", ones.dx, plain.dx, c.n_x, 1e-6);
+		check_close("dropout ones", "d_kernel", ones.dk, plain.dk, c.n_k, 1e-6);
+		check_close("dropout ones", "d_recurrent_kernel", ones.du, plain.du, c.n_u, 1e-6);
+		check_close("dropout ones", "d_bias", ones.db, plain.db, c.n_b, 1e-6);
+		check_close("dropout ones", "d_initial_state", ones.dh0, plain.dh0, c.n_h, 1e-6);
+		memset(c.din, 0, p.batch * p.features * sizeof(double));
+		run_core(&c, GRU_FLOAT64, 1, &zero_in, "dropout zero inputs");
+		for (i = 0; i < c.n_x; i++) {
+			c.x[i] = -c.x[i] + 0.25;
+		}
+		run_core(&c, GRU_FLOAT64, 0, &other_x, "dropout zero inputs, other x");
+		same = memcmp(zero_in.outputs, other_x.outputs, c.n_out * sizeof(double)) == 0;
+		differs = 0;
+		for (i = 0; i < c.n_out; i++) {
+			differs = differs || zero_in.outputs[i] != plain.outputs[i];
+		}
+		CHECK(same && differs, "ra%d: an all-zero input mask must make the inputs irrelevant (%d %d)",
+				ra, same, differs);
+		same = 1;
+		for (i = 0; i < c.n_x; i++) {
+			same = same && zero_in.dx[i] == 0.0;
+		}
+		for (i = 0; i < c.n_k; i++) {
+			same = same && zero_in.dk[i] == 0.0;
+		}
+		CHECK(same, "ra%d: an all-zero input mask must give zero d_inputs and d_kernel", ra);
+		tresult_free(&plain);
+		tresult_free(&ones);
+		tresult_free(&zero_in);
+		tresult_free(&other_x);
+		tcase_free(&c);
+	}
+
+	/* sizes: the flags add [B*T, I] and [B, H] forward, [B*T, I], [B*T, H] and [B, H] backward */
+	p = base_problem();
+	gru_forward_workspace_bytes(&p, &f0, &st);
+	gru_backward_workspace_bytes(&p, &b0, &st);
+	gru_trace_bytes(&p, &t0, &st);
+	p.input_dropout = true;
+	p.recurrent_dropout = true;
+	CHECK(gru_forward_workspace_bytes(&p, &f1, &st) == GRU_OK
+			&& f1 >= f0 + (4 * 5 * 3 + 4 * 7) * sizeof(float), "forward workspace with dropout %zu vs %zu", f1, f0);
+	CHECK(gru_backward_workspace_bytes(&p, &b1, &st) == GRU_OK
+			&& b1 >= b0 + (4 * 5 * 3 + 4 * 5 * 7) * sizeof(float), "backward workspace with dropout %zu vs %zu",
+			b1, b0);
+	CHECK(gru_trace_bytes(&p, &t1, &st) == GRU_OK && t1 == t0, "trace with dropout %zu vs %zu", t1, t0);
+	p.batch = SIZE_MAX / 64;
+	p.steps = 1;
+	p.units = 1;
+	p.features = 64;
+	CHECK(gru_forward_workspace_bytes(&p, &f1, &st) == GRU_E_OVERFLOW, "dropout workspace overflow: %s",
+			st.message);
+
+	/* a mask without its flag */
+	{
+		gru_problem q = base_problem();
+		float x[4 * 5 * 3] = {0}, k[3 * 21] = {0}, u[7 * 21] = {0}, bias[42] = {0}, out[4 * 7], m[4 * 7];
+		gru_weights w = {k, u, bias};
+		gru_forward_args fa;
+		size_t bytes = 0;
+		void *ws;
+
+		for (i = 0; i < 4 * 7; i++) {
+			m[i] = 1.0f;
+		}
+		gru_forward_workspace_bytes(&q, &bytes, &st);
+		ws = malloc(bytes);
+		memset(&fa, 0, sizeof(fa));
+		fa.inputs = x;
+		fa.outputs = out;
+		fa.workspace = ws;
+		fa.input_dropout = m;
+		CHECK(gru_forward(&q, &w, &fa, &st) == GRU_E_INVALID && strstr(st.message, "input_dropout") != NULL,
+				"input mask without flag: %s", st.message);
+		fa.input_dropout = NULL;
+		fa.recurrent_dropout = m;
+		CHECK(gru_forward(&q, &w, &fa, &st) == GRU_E_INVALID && strstr(st.message, "recurrent_dropout") != NULL,
+				"recurrent mask without flag: %s", st.message);
+		free(ws);
+		q.input_dropout = true;
+		q.recurrent_dropout = true;
+		gru_forward_workspace_bytes(&q, &bytes, &st);
+		ws = malloc(bytes);
+		fa.workspace = ws;
+		fa.recurrent_dropout = NULL;
+		CHECK(gru_forward(&q, &w, &fa, &st) == GRU_OK, "flags without masks: %s", st.message);
+		free(ws);
+	}
+}
+
 /* ---- fast math ---- */
 
 static void test_fast_math(void)
@@ -1106,6 +1323,8 @@ int main(int argc, char **argv)
 	test_golden(golden);
 	test_combinations();
 	test_backward_larger();
+	test_dropout_cases();
+	test_dropout_contract();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;
 }
