@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 391393f75307eb8e9a15ca85a8bd2c32cd5bdeca */
+ * Stub hash: b574c6209be89a37bbb51511163d3ef506944da4 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_GRU___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_MASK(0, backend, MAY_BE_OBJECT|MAY_BE_LONG|MAY_BE_NULL, "null")

@@ -42,6 +42,9 @@ typedef struct {
 	zval inputs;
 	zval mask;
 	bool has_initial_state;
+	void *dropout_block;      /* emalloc'd dropout masks of that forward, or NULL */
+	const void *input_dropout;     /* [batch, features] in dropout_block, or NULL */
+	const void *recurrent_dropout; /* [batch, units] in dropout_block, or NULL */
 } php_gru_training_record;
 
 typedef struct {
@@ -54,7 +57,8 @@ typedef struct {
 	zval params[PARAM_COUNT]; /* bias UNDEF without use_bias */
 	zval grads[PARAM_COUNT];
 	zval carried_state;       /* stateful layers: the last final state, or UNDEF */
-	gru_rng rng;
+	gru_rng rng;              /* the initializers' */
+	gru_rng dropout_rng;      /* the dropout masks', seeded from the seed option */
 	php_gru_training_record record;
 	zend_object std;
 } php_gru_layer;
@@ -209,6 +213,12 @@ static void release_training_record(php_gru_layer *layer)
 		layer->record.allocation = NULL;
 		layer->record.trace = NULL;
 	}
+	if (layer->record.dropout_block) {
+		efree(layer->record.dropout_block);
+		layer->record.dropout_block = NULL;
+	}
+	layer->record.input_dropout = NULL;
+	layer->record.recurrent_dropout = NULL;
 	zval_ptr_dtor(&layer->record.inputs);
 	ZVAL_UNDEF(&layer->record.inputs);
 	zval_ptr_dtor(&layer->record.mask);
@@ -315,6 +325,7 @@ static zend_object *php_gru_layer_clone(zend_object *old_object)
 	copy->timesteps = old->timesteps;
 	copy->features = old->features;
 	copy->rng = old->rng;
+	copy->dropout_rng = old->dropout_rng;
 	for (i = 0; i < PARAM_COUNT; i++) {
 		if (!Z_ISUNDEF(old->params[i]) && copy_to_ndarray(&old->params[i], param_names[i], &copy->params[i]) == FAILURE) {
 			break;
@@ -714,6 +725,7 @@ typedef struct {
 	uint8_t *mask_bytes;      /* converted mask, when the mask is not a byte array */
 	void *workspace_block;
 	void *trace_block;
+	void *dropout_block;      /* the dropout masks, until the training record takes them */
 } forward_call;
 
 static void forward_call_init(forward_call *call)
@@ -747,6 +759,9 @@ static void forward_call_release(forward_call *call)
 	}
 	if (call->trace_block) {
 		efree(call->trace_block);
+	}
+	if (call->dropout_block) {
+		efree(call->dropout_block);
 	}
 }
 
@@ -862,6 +877,65 @@ static zend_result open_initial_state(php_gru_layer *layer, HashTable *states, z
 	return SUCCESS;
 }
 
+/* Fills count mask values: 0 with probability rate, else 1 / (1 - rate) (inverted dropout). */
+static void fill_dropout_mask(gru_rng *rng, double rate, zend_long dtype, void *mask, size_t count)
+{
+	const double keep = 1.0 / (1.0 - rate);
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		double value = gru_rng_uniform(rng) < rate ? 0.0 : keep;
+
+		if (dtype == PHP_GRU_DTYPE_FLOAT64) {
+			((double *) mask)[i] = value;
+		} else {
+			((float *) mask)[i] = (float) value;
+		}
+	}
+}
+
+/*
+ * Draws this training forward's masks, one per sequence (the core reuses
+ * them at every step): the input mask [batch, features] first, then the
+ * recurrent one [batch, units], from the layer's dropout generator.
+ */
+static zend_result draw_dropout_masks(php_gru_layer *layer, const gru_problem *problem, void **block,
+		const void **input_mask, const void **recurrent_mask)
+{
+	const size_t es = php_gru_dtype_size(layer->dtype);
+	size_t n_in = 0, n_rec = 0, in_bytes, rec_bytes, in_padded, total;
+	void *aligned;
+	char *base;
+
+	if ((problem->input_dropout && !gru_size_mul(problem->batch, problem->features, &n_in))
+		|| (problem->recurrent_dropout && !gru_size_mul(problem->batch, problem->units, &n_rec))
+		|| !gru_size_mul(n_in, es, &in_bytes) || !gru_size_mul(n_rec, es, &rec_bytes)
+		|| !gru_size_add(in_bytes, GRU_ALIGNMENT - 1, &in_padded)) {
+		php_gru_throw_invalid("the dropout masks of %s overflow the address space", layer_name(layer));
+		return FAILURE;
+	}
+	in_padded -= in_padded % GRU_ALIGNMENT;
+	if (!gru_size_add(in_padded, rec_bytes, &total)) {
+		php_gru_throw_invalid("the dropout masks of %s overflow the address space", layer_name(layer));
+		return FAILURE;
+	}
+	*block = alloc_aligned(total, "GRU dropout masks", &aligned);
+	if (*block == NULL) {
+		return FAILURE;
+	}
+	base = aligned;
+	if (problem->input_dropout) {
+		fill_dropout_mask(&layer->dropout_rng, layer->config.dropout, layer->dtype, base, n_in);
+		*input_mask = base;
+	}
+	if (problem->recurrent_dropout) {
+		fill_dropout_mask(&layer->dropout_rng, layer->config.recurrent_dropout, layer->dtype,
+			base + in_padded, n_rec);
+		*recurrent_mask = base + in_padded;
+	}
+	return SUCCESS;
+}
+
 static void layer_forward(INTERNAL_FUNCTION_PARAMETERS)
 {
 	zval *inputs, *training = NULL, *mask = NULL;
@@ -940,6 +1014,11 @@ static void layer_forward(INTERNAL_FUNCTION_PARAMETERS)
 		goto fail;
 	}
 
+	/* Keras: dropout only when training and 0 < rate < 1 (rates are checked to be < 1). */
+	if (is_training) {
+		problem.input_dropout = layer->config.dropout > 0.0;
+		problem.recurrent_dropout = layer->config.recurrent_dropout > 0.0;
+	}
 	gru_status_clear(&status);
 	if (gru_forward_workspace_bytes(&problem, &workspace_bytes, &status) != GRU_OK
 		|| (is_training && gru_trace_bytes(&problem, &trace_bytes, &status) != GRU_OK)) {
@@ -974,6 +1053,11 @@ static void layer_forward(INTERNAL_FUNCTION_PARAMETERS)
 	}
 	args.outputs = call.outputs.data;
 	args.final_state = call.state_out.data;
+	if ((problem.input_dropout || problem.recurrent_dropout)
+			&& draw_dropout_masks(layer, &problem, &call.dropout_block, &args.input_dropout,
+				&args.recurrent_dropout) == FAILURE) {
+		goto fail;
+	}
 
 	if (gru_forward(&problem, &weights, &args, &status) != GRU_OK) {
 		php_gru_throw_status(&status);
@@ -993,7 +1077,11 @@ static void layer_forward(INTERNAL_FUNCTION_PARAMETERS)
 		if (mask != NULL) {
 			ZVAL_COPY(&layer->record.mask, mask);
 		}
+		layer->record.dropout_block = call.dropout_block;
+		layer->record.input_dropout = args.input_dropout;
+		layer->record.recurrent_dropout = args.recurrent_dropout;
 		call.trace_block = NULL;
+		call.dropout_block = NULL;
 	}
 	if (layer->config.stateful) {
 		zval_ptr_dtor(&layer->carried_state);
@@ -1154,6 +1242,8 @@ PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, backward)
 	}
 
 	args.inputs = inputs.data;
+	args.input_dropout = record->input_dropout;
+	args.recurrent_dropout = record->recurrent_dropout;
 	args.trace = record->trace;
 	args.d_outputs = d_outputs.data;
 	args.d_state = d_state.data;
@@ -1213,6 +1303,7 @@ PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, __construct)
 	php_gru_layer *layer = Z_GRU_LAYER_P(ZEND_THIS);
 	php_gru_layer_config config;
 	zval backend;
+	uint64_t seed;
 
 	ZEND_PARSE_PARAMETERS_START(0, -1)
 		Z_PARAM_OPTIONAL
@@ -1247,7 +1338,15 @@ PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, __construct)
 	layer->timesteps = config.has_input_shape ? config.input_timesteps : -1;
 	layer->features = config.has_input_shape ? config.input_features : 0;
 	/* Seeded from mt_rand() so that mt_srand() makes initial weights reproducible. */
-	gru_rng_seed(&layer->rng, ((uint64_t) php_mt_rand() << 32) | php_mt_rand());
+	seed = ((uint64_t) php_mt_rand() << 32) | php_mt_rand();
+	gru_rng_seed(&layer->rng, seed);
+	/*
+	 * The dropout masks have their own stream: from the seed option, or else
+	 * from the same mt_rand() draw (another splitmix64 start), so that a null
+	 * seed consumes no more of mt_rand() than before and mt_srand() still
+	 * makes everything reproducible.
+	 */
+	gru_rng_seed(&layer->dropout_rng, config.has_seed ? (uint64_t) config.seed : seed ^ UINT64_C(0xd1b54a32d192ed03));
 }
 
 /* Reads build()'s first argument into [timesteps, features] and a dtype. */
@@ -1469,6 +1568,16 @@ PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, getConfig)
 	add_assoc_bool(&options, "go_backwards", config->go_backwards);
 	add_assoc_bool(&options, "stateful", config->stateful);
 	add_assoc_bool(&options, "reset_after", config->reset_after);
+	/* Keras's options only when set, so that by default the config is Rindow's */
+	if (config->dropout != 0.0) {
+		add_assoc_double(&options, "dropout", config->dropout);
+	}
+	if (config->recurrent_dropout != 0.0) {
+		add_assoc_double(&options, "recurrent_dropout", config->recurrent_dropout);
+	}
+	if (config->has_seed) {
+		add_assoc_long(&options, "seed", config->seed);
+	}
 
 	array_init_size(return_value, 2);
 	add_assoc_long(return_value, "units", config->units);

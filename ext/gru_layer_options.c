@@ -1,5 +1,6 @@
 #include "php.h"
 #include "zend_exceptions.h"
+#include "zend_smart_str.h"
 
 #include "gru_layer_options.h"
 #include "gru_exceptions.h"
@@ -21,13 +22,18 @@ typedef enum {
 	OPT_STATEFUL,
 	OPT_RESET_AFTER,
 	OPT_NAME,
+	/* Keras's, after Rindow's 14 */
+	OPT_DROPOUT,
+	OPT_RECURRENT_DROPOUT,
+	OPT_SEED,
 	OPT_COUNT
 } option_index;
 
 static const char *const option_names[OPT_COUNT] = {
 	"units", "input_shape", "activation", "recurrent_activation", "use_bias",
 	"kernel_initializer", "recurrent_initializer", "bias_initializer",
-	"return_sequences", "return_state", "go_backwards", "stateful", "reset_after", "name"
+	"return_sequences", "return_state", "go_backwards", "stateful", "reset_after", "name",
+	"dropout", "recurrent_dropout", "seed"
 };
 
 static const struct {
@@ -165,6 +171,66 @@ static zend_result read_input_shape(const zval *value, php_gru_layer_config *con
 	return SUCCESS;
 }
 
+/* Throws "GRU option <name> must be <what>, <value> given" with the value as PHP prints it. */
+static void throw_invalid_value(option_index index, const char *what, const zval *value)
+{
+	smart_str buf = {0};
+
+	if (Z_TYPE_P(value) == IS_DOUBLE) {
+		smart_str_append_double(&buf, Z_DVAL_P(value), (int) EG(precision), true);
+	} else if (Z_TYPE_P(value) == IS_LONG) {
+		smart_str_append_long(&buf, Z_LVAL_P(value));
+	} else if (Z_TYPE_P(value) == IS_STRING) {
+		smart_str_appendc(&buf, '\'');
+		smart_str_append(&buf, Z_STR_P(value));
+		smart_str_appendc(&buf, '\'');
+	} else {
+		smart_str_appends(&buf, zend_zval_type_name(value));
+	}
+	smart_str_0(&buf);
+	php_gru_throw_invalid("GRU option %s must be %s, %s given", option_names[index], what, ZSTR_VAL(buf.s));
+	smart_str_free(&buf);
+}
+
+/* A dropout rate: int or float in [0, 1); null or absent keeps 0. */
+static zend_result read_rate(const zval *value, option_index index, double *out)
+{
+	double rate;
+
+	if (Z_ISUNDEF_P(value) || Z_TYPE_P(value) == IS_NULL) {
+		return SUCCESS;
+	}
+	if (Z_TYPE_P(value) == IS_LONG) {
+		rate = (double) Z_LVAL_P(value);
+	} else if (Z_TYPE_P(value) == IS_DOUBLE) {
+		rate = Z_DVAL_P(value);
+	} else {
+		throw_invalid_value(index, "a float in [0, 1)", value);
+		return FAILURE;
+	}
+	if (!(rate >= 0.0 && rate < 1.0)) {
+		throw_invalid_value(index, "a float in [0, 1)", value);
+		return FAILURE;
+	}
+	*out = rate;
+	return SUCCESS;
+}
+
+/* The dropout seed: ?int; null or absent leaves has_seed false. */
+static zend_result read_seed(const zval *value, php_gru_layer_config *config)
+{
+	if (Z_ISUNDEF_P(value) || Z_TYPE_P(value) == IS_NULL) {
+		return SUCCESS;
+	}
+	if (Z_TYPE_P(value) != IS_LONG) {
+		throw_invalid_value(OPT_SEED, "an int or null", value);
+		return FAILURE;
+	}
+	config->has_seed = true;
+	config->seed = Z_LVAL_P(value);
+	return SUCCESS;
+}
+
 static void set_defaults(php_gru_layer_config *config)
 {
 	memset(config, 0, sizeof(*config));
@@ -211,7 +277,8 @@ static zend_result collect_options(zval values[OPT_COUNT], uint32_t first_index,
 		if (index < 0) {
 			php_gru_throw_invalid("Unknown option '%s' in GRU: expected units, input_shape, activation, "
 				"recurrent_activation, use_bias, kernel_initializer, recurrent_initializer, bias_initializer, "
-				"return_sequences, return_state, go_backwards, stateful, reset_after or name", ZSTR_VAL(key));
+				"return_sequences, return_state, go_backwards, stateful, reset_after, name, dropout, "
+				"recurrent_dropout or seed", ZSTR_VAL(key));
 			return FAILURE;
 		}
 		if (!Z_ISUNDEF(values[index])) {
@@ -277,7 +344,10 @@ zend_result php_gru_layer_config_parse(php_gru_layer_config *config, zval *backe
 		|| read_bool(&values[OPT_RETURN_STATE], OPT_RETURN_STATE, &config->return_state) == FAILURE
 		|| read_bool(&values[OPT_GO_BACKWARDS], OPT_GO_BACKWARDS, &config->go_backwards) == FAILURE
 		|| read_bool(&values[OPT_STATEFUL], OPT_STATEFUL, &config->stateful) == FAILURE
-		|| read_bool(&values[OPT_RESET_AFTER], OPT_RESET_AFTER, &config->reset_after) == FAILURE) {
+		|| read_bool(&values[OPT_RESET_AFTER], OPT_RESET_AFTER, &config->reset_after) == FAILURE
+		|| read_rate(&values[OPT_DROPOUT], OPT_DROPOUT, &config->dropout) == FAILURE
+		|| read_rate(&values[OPT_RECURRENT_DROPOUT], OPT_RECURRENT_DROPOUT, &config->recurrent_dropout) == FAILURE
+		|| read_seed(&values[OPT_SEED], config) == FAILURE) {
 		return FAILURE;
 	}
 

@@ -28,6 +28,11 @@ typedef struct {
 	zval recurrent_initializer;
 	zval bias_initializer;
 	zend_string *name;
+	/* Keras's dropout options (after Rindow's, so its positional order holds) */
+	double dropout;                    /* input dropout rate, [0, 1) */
+	double recurrent_dropout;          /* recurrent dropout rate, [0, 1) */
+	bool has_seed;                     /* false: the seed was null */
+	zend_long seed;
 } php_gru_layer_config;
 
 /*

@@ -37,10 +37,31 @@ namespace Rindow\NeuralNetworks\Layer;
  *   - bool       stateful = false
  *   - bool       reset_after = true
  *   - ?string    name = null            defaults to 'gru'
+ * Keras's dropout options, after Rindow's (so Rindow's positional order holds):
+ *   - float      dropout = 0.0          fraction of the input features dropped, [0, 1)
+ *   - float      recurrent_dropout = 0.0  fraction of the recurrent state dropped, [0, 1)
+ *   - ?int       seed = null            seed of the dropout masks; null = drawn
+ *                                       from mt_rand() at construction
  *
- * An unknown option is an InvalidArgumentException that names it.
+ * Dropout (Keras 3's GRUCell semantics): only in a forward() with training
+ * true, and only for a rate in (0, 1). Each such forward() draws fresh
+ * masks, Bernoulli(1 - rate) scaled by 1 / (1 - rate) (inverted dropout, so
+ * the expected value is unchanged), one per sequence and reused at every
+ * timestep: the input mask [batch, features] multiplies x_t before the input
+ * projection (all three gates); the recurrent mask [batch, units] multiplies
+ * h_prev where it meets the recurrent kernel (h.U with reset_after;
+ * h.[U_z|U_r] and (r*h).U_h without), while the update
+ * h' = z*h_prev + (1-z)*hh mixes in the undropped h_prev, as Keras 3 does.
+ * Unlike Keras 3, which draws a separate mask per gate, one mask serves all
+ * three gates. backward() uses the masks of the forward() it follows.
+ * getConfig() lists dropout, recurrent_dropout and seed only when they are
+ * not the defaults. A clone continues the same dropout random stream.
+ *
+ * An unknown option is an InvalidArgumentException that names it, as is an
+ * invalid dropout rate or seed.
  * Random initializers draw from a generator seeded by mt_rand(), so
- * mt_srand($seed) before construction makes the weights reproducible.
+ * mt_srand($seed) before construction makes the weights reproducible (and
+ * the dropout masks, when seed is null).
  *
  * @not-serializable
  */

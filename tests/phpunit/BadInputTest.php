@@ -77,8 +77,8 @@ final class BadInputTest extends TestCase
 
     public function testUnknownOptionIsNamed(): void
     {
-        $this->expectInvalid("Unknown option 'dropout' in GRU");
-        new GRU(2, dropout: 0.5);
+        $this->expectInvalid("Unknown option 'unroll' in GRU");
+        new GRU(2, unroll: true);
     }
 
     public function testOptionGivenTwice(): void

@@ -12,12 +12,12 @@ $b = new GRU(5, return_sequences: true, input_shape: [4, 3]);
 var_dump($a->getConfig() === $b->getConfig());
 echo implode(',', $a->outputShape()), "\n";
 try {
-    new GRU(5, recurrent_dropout: 0.1);
+    new GRU(5, unroll: true);
 } catch (InvalidArgumentException $e) {
-    echo get_class($e), ': ', substr($e->getMessage(), 0, 41), "\n";
+    echo get_class($e), ': ', substr($e->getMessage(), 0, 30), "\n";
 }
 ?>
 --EXPECT--
 bool(true)
 4,5
-InvalidArgumentException: Unknown option 'recurrent_dropout' in GRU
+InvalidArgumentException: Unknown option 'unroll' in GRU
