@@ -48,8 +48,8 @@ printf("rindow_gru %s | OpenBLAS core: %s | CPU: %s | OPENBLAS_CORETYPE=%s\n", $
 if ($info['warning'] !== null) {
     printf("warning: %s\n", $info['warning']);
 }
-printf("%-22s %3s | %9s %8s %7s | %9s %7s %7s | %9s %9s\n", 'shape B,T,I,H', 'thr', 'fwd ms', 'GFLOP/s', 'x ideal',
-    'f+b ms', 'x fwd', 'x ideal', 'kept inf', 'kept trn');
+printf("%-16s %3s | %8s %7s %7s | %8s %6s %7s | %8s %8s %8s %8s\n", 'shape B,T,I,H', 'thr', 'fwd ms', 'GFLOP/s', 'x ideal',
+    'f+b ms', 'x fwd', 'x ideal', 'inf kept', 'inf peak', 'trn kept', 'trn peak');
 
 foreach ($shapes as $s) {
     ['B' => $B, 'T' => $T, 'I' => $I, 'H' => $H] = $s;
@@ -79,20 +79,27 @@ foreach ($shapes as $s) {
             $layer->backward([$dOut]);
         }, $repeats);
 
-        // Memory the layer keeps after a call, beyond its outputs and state.
+        // Memory: what the layer keeps after a call (outputs and state
+        // included) and the peak during it (workspace included).
+        memory_reset_peak_usage();
         $base = memory_get_usage();
         $r = $layer->forward($x, false, $h0);
         $keptInference = memory_get_usage() - $base;
+        $peakInference = memory_get_peak_usage() - $base;
         unset($r);
+        memory_reset_peak_usage();
         $base = memory_get_usage();
         $r = $layer->forward($x, true, $h0);
         $keptTraining = memory_get_usage() - $base;
         $layer->backward([$dOut]);
+        $peakTraining = memory_get_peak_usage() - $base;
         unset($r);
 
-        printf("%-22s %3d | %9.2f %8.1f %7.2f | %9.2f %7.2f %7.2f | %7.1fMB %7.1fMB\n",
+        printf("%-16s %3d | %8.2f %7.1f %7.2f | %8.2f %6.2f %7.2f | %6.1fMB %6.1fMB %6.1fMB %6.1fMB\n",
             "$B,$T,$I,$H", $threads, $fwd, $forwardFlops / $fwd / 1e6, $fwd / $idealForward,
-            $trn, $trn / $fwd, $trn / $idealTraining, $keptInference / 1048576, $keptTraining / 1048576);
+            $trn, $trn / $fwd, $trn / $idealTraining, $keptInference / 1048576, $peakInference / 1048576,
+            $keptTraining / 1048576, $peakTraining / 1048576);
     }
 }
-echo "x ideal: time / (GEMM FLOPs at the sgemm rate measured here, same shapes). kept: memory held after the call, outputs and state included.\n";
+echo "x ideal: time / (GEMM FLOPs at the sgemm rate measured here, same shapes).\n";
+echo "kept: memory held after the call (outputs and state included; training also keeps the trace for backward); peak: during it.\n";
