@@ -5,6 +5,7 @@ use PHPUnit\Framework\TestCase;
 use Rindow\GRU\NDArray;
 use Rindow\NeuralNetworks\Layer\GRU;
 use RindowGRUTests\Support\Golden;
+use RindowGRUTests\Support\GradientCheck;
 use RindowGRUTests\Support\ReferenceGru;
 
 /**
@@ -285,77 +286,15 @@ final class DropoutTest extends TestCase
     /** @dataProvider configurations */
     public function testBackwardMatchesFiniteDifferencesWithDropout(array $c, int $seed): void
     {
-        [$B, $T, $I, $H] = [3, 3, 4, 3];
-        $data = [
-            'x' => ReferenceGru::randomList($B * $T * $I, 300 + $seed),
-            'W' => ReferenceGru::randomList($I * 3 * $H, 301 + $seed, 0.8),
-            'U' => ReferenceGru::randomList(3 * $H * $H, 302 + $seed, 0.8),
-            'b' => $c['use_bias'] ? ReferenceGru::randomList(($c['reset_after'] ? 6 : 3) * $H, 303 + $seed, 0.4) : null,
-            'h0' => $c['state'] ? ReferenceGru::randomList($B * $H, 304 + $seed) : null,
-        ];
-        $mask = $c['mask'] ? array_map(fn($v) => $v > -0.4, ReferenceGru::randomList($B * $T, 305 + $seed)) : null;
-        $outSize = $c['return_sequences'] ? $B * $T * $H : $B * $H;
-        $dOut = ReferenceGru::randomList($outSize, 306 + $seed);
-        $dState = ReferenceGru::randomList($B * $H, 307 + $seed);
-
-        // Every call builds a new layer from the same seed, so every training
-        // forward draws the same masks: the loss is a fixed function of the data.
-        $run = function (array $d, bool $backward) use ($c, $B, $T, $I, $H, $mask, $dOut, $dState, $seed) {
-            $f64 = self::F64;
-            $layer = new GRU($H, use_bias: $c['use_bias'], return_sequences: $c['return_sequences'], return_state: true,
-                go_backwards: $c['go_backwards'], reset_after: $c['reset_after'],
-                dropout: 0.4, recurrent_dropout: 0.35, seed: 4000 + $seed);
-            $x = NDArray::fromArray($d['x'], $f64)->reshape([$B, $T, $I]);
-            $weights = [NDArray::fromArray($d['W'], $f64)->reshape([$I, 3 * $H]),
-                NDArray::fromArray($d['U'], $f64)->reshape($c['reset_after'] ? [$H, 3 * $H] : [3 * $H, $H])];
-            if ($d['b'] !== null) {
-                $weights[] = NDArray::fromArray($d['b'], $f64)->reshape($c['reset_after'] ? [2, 3 * $H] : [3 * $H]);
-            }
-            $layer->build($x, sampleWeights: $weights);
-            $states = $d['h0'] === null ? null : [NDArray::fromArray($d['h0'], $f64)->reshape([$B, $H])];
-            $m = $mask === null ? null : NDArray::fromArray($mask, NDArray::bool)->reshape([$B, $T]);
-            [$out, [$state]] = $layer->forward($x, true, $states, $m);
-            $loss = 0.0;
-            foreach (self::flat($out) as $i => $v) {
-                $loss += $v * $dOut[$i];
-            }
-            foreach (self::flat($state) as $i => $v) {
-                $loss += $v * $dState[$i];
-            }
-            if (!$backward) {
-                return $loss;
-            }
-            $shape = $c['return_sequences'] ? [$B, $T, $H] : [$B, $H];
-            $dIn = $layer->backward([NDArray::fromArray($dOut, $f64)->reshape($shape),
-                NDArray::fromArray($dState, $f64)->reshape([$B, $H])]);
-            $grads = ['x' => self::flat($dIn[0])];
-            $names = ['W', 'U', 'b'];
-            foreach ($layer->getGrads() as $i => $g) {
-                $grads[$names[$i]] = self::flat($g);
-            }
-            if ($d['h0'] !== null) {
-                $grads['h0'] = self::flat($dIn[1]);
-            }
-            return $grads;
-        };
-
-        $analytic = $run($data, true);
+        // Every evaluation builds a new layer from the same seed, so every
+        // training forward draws the same masks: the loss is a fixed function of the data.
+        $check = new GradientCheck(['batch' => 3, 'timesteps' => 3, 'features' => 4, 'units' => 3] + $c, 300 + $seed,
+            ['dropout' => 0.4, 'recurrent_dropout' => 0.35, 'seed' => 4000 + $seed]);
         $zeroInputGrads = 0;
-        $eps = 1e-6;
-        foreach ($data as $name => $values) {
-            if ($values === null) {
-                continue;
-            }
-            $this->assertArrayHasKey($name, $analytic);
-            foreach ($values as $i => $v) {
-                $plus = $data;
-                $plus[$name][$i] = $v + $eps;
-                $minus = $data;
-                $minus[$name][$i] = $v - $eps;
-                $numeric = ($run($plus, false) - $run($minus, false)) / (2 * $eps);
-                $this->assertEqualsWithDelta($numeric, $analytic[$name][$i], 2e-6 * max(1.0, abs($numeric)),
-                    "d$name" . "[$i]");
-                if ($name === 'x' && $analytic[$name][$i] == 0.0) {
+        foreach ($check->compare() as $name => $pairs) {
+            foreach ($pairs as $i => [$numeric, $analytic]) {
+                $this->assertEqualsWithDelta($numeric, $analytic, 2e-6 * max(1.0, abs($numeric)), "d{$name}[$i]");
+                if ($name === 'x' && $analytic == 0.0) {
                     $zeroInputGrads++;
                 }
             }

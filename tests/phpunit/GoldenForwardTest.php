@@ -10,12 +10,7 @@ final class GoldenForwardTest extends TestCase
 {
     public static function cases(): array
     {
-        $cases = [];
-        foreach (Golden::cases() as $name => [$path]) {
-            $cases["$name float32"] = [$path, NDArray::float32, 2e-5];
-            $cases["$name float64"] = [$path, NDArray::float64, 1e-9];
-        }
-        return $cases;
+        return Golden::casesInBothDtypes();
     }
 
     /** @dataProvider cases */

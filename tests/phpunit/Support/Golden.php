@@ -30,6 +30,22 @@ final class Golden
         return $cases;
     }
 
+    /**
+     * Every case in both dtypes with its tolerance: float32 within 2e-5,
+     * float64 within 1e-9 (relative to max(1, |expected|)).
+     *
+     * @return array<string, array{string, int, float}> name => [path, dtype, tolerance]
+     */
+    public static function casesInBothDtypes(): array
+    {
+        $cases = [];
+        foreach (self::cases() as $name => [$path]) {
+            $cases["$name float32"] = [$path, NDArray::float32, 2e-5];
+            $cases["$name float64"] = [$path, NDArray::float64, 1e-9];
+        }
+        return $cases;
+    }
+
     public static function load(string $path): array
     {
         return json_decode(file_get_contents($path), true, 512, JSON_THROW_ON_ERROR);
