@@ -142,16 +142,16 @@ static void GRU_ROWS(column_sums)(GRU_REAL *acc, const GRU_REAL *src, size_t row
 	}
 }
 
-/* First pass of step t over all batch rows. */
+/* First pass of step t over batch rows [b0, b1). */
 GRU_ROWS_ATTR
 static void GRU_ROWS(pass_backward)(const gru_problem *p, GRU_REAL *dh, const GRU_REAL *dout, const uint8_t *mask,
-		size_t t, const GRU_SFX(bwd_trace) *tr, GRU_REAL *dg)
+		size_t t, const GRU_SFX(bwd_trace) *tr, GRU_REAL *dg, size_t b0, size_t b1)
 {
 	const size_t units = p->units, steps = p->steps;
 	const size_t width = p->reset_after ? 4 * units : 3 * units;
 	size_t b;
 
-	for (b = 0; b < p->batch; b++) {
+	for (b = b0; b < b1; b++) {
 		const size_t row = b * steps + t;
 
 		GRU_ROWS(backward_row)(p, dh + b * units,
@@ -163,12 +163,13 @@ static void GRU_ROWS(pass_backward)(const gru_problem *p, GRU_REAL *dh, const GR
 /* reset before: second pass of step t, drh [B, H] known; rec_drop [B, H] or NULL. */
 GRU_ROWS_ATTR
 static void GRU_ROWS(pass_backward_before)(const gru_problem *p, GRU_REAL *dh, GRU_REAL *drh,
-		const GRU_REAL *rec_drop, const uint8_t *mask, size_t t, const GRU_SFX(bwd_trace) *tr, GRU_REAL *dg)
+		const GRU_REAL *rec_drop, const uint8_t *mask, size_t t, const GRU_SFX(bwd_trace) *tr, GRU_REAL *dg,
+		size_t b0, size_t b1)
 {
 	const size_t units = p->units, steps = p->steps;
 	size_t b;
 
-	for (b = 0; b < p->batch; b++) {
+	for (b = b0; b < b1; b++) {
 		const size_t row = b * steps + t;
 
 		if (mask == NULL || mask[row] != 0) {

@@ -46,6 +46,81 @@ typedef struct {
 #undef GRU_ROWS
 #undef GRU_ROWS_ATTR
 
+/* What the backward time loop reads; shared by the threads, each on its own batch rows. */
+typedef struct {
+	const gru_problem *p;
+	const GRU_REAL *recurrent, *packed, *rec_drop, *dout, *upack;
+	GRU_REAL *dg, *dh, *drh;
+	const uint8_t *mask;
+	GRU_SFX(bwd_trace) tr;
+	int wide;
+#if GRU_PACKED
+	gru_kernel_isa isa;
+#endif
+} GRU_SFX(bwd_loop);
+
+/*
+ * out (+)= A . V^T for m rows, V a block of the recurrent kernel:
+ * which 0: U [H,3H] (k = 3H), 1: U_h (k = H), 2: [U_z|U_r] [H,2H] (k = 2H); n = H.
+ */
+static inline void GRU_SFX(bwd_rec_gemm)(const GRU_SFX(bwd_loop) *c, int which, size_t m, const GRU_REAL *a,
+		size_t lda, int accumulate, GRU_REAL *out)
+{
+	const size_t units = c->p->units;
+	const size_t k = which == 0 ? 3 * units : which == 1 ? units : 2 * units;
+#if GRU_PACKED
+	const GRU_REAL *pk = which == 2 ? c->upack + gru_packed_floats_bound(units, units) : c->upack;
+
+	gru_gemm_packed(c->isa, m, units, k, a, lda, pk, accumulate, out, units);
+#else
+	const GRU_REAL *v = which == 0 ? c->recurrent : which == 1 ? c->recurrent + 2 * units * units : c->packed;
+	const size_t ldv = which == 0 ? 3 * units : which == 1 ? units : 2 * units;
+
+	GRU_SFX(gemm)(CblasNoTrans, CblasTrans, m, units, k, a, lda, v, ldv, accumulate ? 1 : 0, out, units);
+#endif
+}
+
+/* The backward time loop over batch rows [b0, b1); rows never interact. */
+static void GRU_SFX(bwd_rows)(void *ctx, size_t b0, size_t b1)
+{
+	const GRU_SFX(bwd_loop) *c = (const GRU_SFX(bwd_loop) *)ctx;
+	const gru_problem *p = c->p;
+	const size_t steps = p->steps, units = p->units, m = b1 - b0;
+	const size_t width = p->reset_after ? 4 * units : 3 * units;
+	const size_t dg_ld = steps * width;
+	const int wide = c->wide;
+	GRU_REAL *dh = c->dh + b0 * units, *drh = c->drh + b0 * units;
+	const GRU_REAL *mrec = c->rec_drop != NULL ? c->rec_drop + b0 * units : NULL;
+	size_t s;
+
+	for (s = steps; s-- > 0;) {
+		const size_t t = p->go_backwards ? steps - 1 - s : s;
+		const GRU_REAL *dg_rows = c->dg + t * width + b0 * dg_ld;
+
+		GRU_PASS(pass_backward)(p, c->dh, c->dout, c->mask, t, &c->tr, c->dg, b0, b1);
+		if (p->reset_after) {
+			if (mrec == NULL) {
+				/* dh += [dz | dr | dgh] U^T */
+				GRU_SFX(bwd_rec_gemm)(c, 0, m, dg_rows, dg_ld, 1, dh);
+			} else {
+				/* the GEMM read hd = hprev m: dh += ([dz | dr | dgh] U^T) m */
+				GRU_SFX(bwd_rec_gemm)(c, 0, m, dg_rows, dg_ld, 0, drh);
+				GRU_PASS(add_dropped)(dh, drh, mrec, m * units);
+			}
+		} else {
+			GRU_SFX(bwd_rec_gemm)(c, 1, m, dg_rows + 2 * units, dg_ld, 0, drh);
+			GRU_PASS(pass_backward_before)(p, c->dh, c->drh, c->rec_drop, c->mask, t, &c->tr, c->dg, b0, b1);
+			if (mrec == NULL) {
+				GRU_SFX(bwd_rec_gemm)(c, 2, m, dg_rows, dg_ld, 1, dh);
+			} else {
+				/* drh holds drh r; the gradient of hd is that plus [dz|dr] [U_z|U_r]^T */
+				GRU_SFX(bwd_rec_gemm)(c, 2, m, dg_rows, dg_ld, 1, drh);
+				GRU_PASS(add_dropped)(dh, drh, mrec, m * units);
+			}
+		}
+	}
+}
+
 gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weights *w,
 		const gru_backward_args *a, gru_status *status)
 {
@@ -72,7 +147,9 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 	GRU_REAL *dg, *dh, *drh, *packed, *xd, *hd;
 	const GRU_REAL *hp_gemm;
 	const int wide = gru_cpu_has_avx2_fma();
-	size_t j, k, s;
+	GRU_SFX(bwd_loop) loop;
+	size_t threads = 1;
+	size_t j, k;
 
 	if (!gru_backward_layout_compute(p, &lay) || !gru_trace_layout_compute(p, &tl)) {
 		return gru_status_set(status, GRU_E_OVERFLOW, "backward workspace size overflows size_t");
@@ -98,45 +175,52 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 	if (!p->return_sequences && dout != NULL) {
 		GRU_PASS(add_row)(dh, dout, batch * units);
 	}
+#if GRU_PACKED
+	loop.isa = gru_cpu_kernel_isa();
+	loop.upack = (const GRU_REAL *)(base + lay.upack);
+	{
+		GRU_REAL *up = (GRU_REAL *)(base + lay.upack);
+
+		if (p->reset_after) {
+			/* U^T as [3H, H]: P(k, n) = U[n][k] */
+			gru_pack_clear(loop.isa, up, gates, units);
+			gru_pack_block(loop.isa, up, gates, units, 0, gates, 0, units, recurrent, 1, gates);
+		} else {
+			/* U_h^T as [H, H]; then [U_z|U_r]^T as [2H, H] from the [3H, H] row blocks */
+			GRU_REAL *uzr = up + gru_packed_floats_bound(units, units);
+
+			gru_pack_clear(loop.isa, up, units, units);
+			gru_pack_block(loop.isa, up, units, units, 0, units, 0, units, recurrent + 2 * units * units, 1, units);
+			gru_pack_clear(loop.isa, uzr, 2 * units, units);
+			gru_pack_block(loop.isa, uzr, 2 * units, units, 0, units, 0, units, recurrent, 1, units);
+			gru_pack_block(loop.isa, uzr, 2 * units, units, units, units, 0, units, recurrent + units * units,
+					1, units);
+		}
+	}
+	threads = gru_cpu_loop_threads(batch, 2.0 * (double)batch * (double)steps * (double)units * (double)gates);
+#else
+	loop.upack = NULL;
 	if (!p->reset_after) {
 		for (k = 0; k < units; k++) {
 			memcpy(packed + k * 2 * units, recurrent + k * units, units * sizeof(GRU_REAL));
 			memcpy(packed + k * 2 * units + units, recurrent + (units + k) * units, units * sizeof(GRU_REAL));
 		}
 	}
+#endif
+	(void)k;
 
-	for (s = steps; s-- > 0;) {
-		const size_t t = p->go_backwards ? steps - 1 - s : s;
-		GRU_REAL *dg_step = dg + t * width;
-		const size_t dg_ld = steps * width;
-
-		GRU_PASS(pass_backward)(p, dh, dout, a->mask, t, &tr, dg);
-		if (p->reset_after) {
-			if (rec_drop == NULL) {
-				/* dh += [dz | dr | dgh] U^T */
-				GRU_SFX(gemm)(CblasNoTrans, CblasTrans, batch, units, gates, dg_step, dg_ld,
-						recurrent, gates, 1, dh, units);
-			} else {
-				/* the GEMM read hd = hprev m: dh += ([dz | dr | dgh] U^T) m */
-				GRU_SFX(gemm)(CblasNoTrans, CblasTrans, batch, units, gates, dg_step, dg_ld,
-						recurrent, gates, 0, drh, units);
-				GRU_PASS(add_dropped)(dh, drh, rec_drop, batch * units);
-			}
-		} else {
-			GRU_SFX(gemm)(CblasNoTrans, CblasTrans, batch, units, units, dg_step + 2 * units, dg_ld,
-					recurrent + 2 * units * units, units, 0, drh, units);
-			GRU_PASS(pass_backward_before)(p, dh, drh, rec_drop, a->mask, t, &tr, dg);
-			if (rec_drop == NULL) {
-				GRU_SFX(gemm)(CblasNoTrans, CblasTrans, batch, units, 2 * units, dg_step, dg_ld,
-						packed, 2 * units, 1, dh, units);
-			} else {
-				/* drh holds drh r; the gradient of hd is that plus [dz|dr] [U_z|U_r]^T */
-				GRU_SFX(gemm)(CblasNoTrans, CblasTrans, batch, units, 2 * units, dg_step, dg_ld,
-						packed, 2 * units, 1, drh, units);
-				GRU_PASS(add_dropped)(dh, drh, rec_drop, batch * units);
-			}
-		}
-	}
+	loop.p = p;
+	loop.recurrent = recurrent;
+	loop.packed = packed;
+	loop.rec_drop = rec_drop;
+	loop.dout = dout;
+	loop.dg = dg;
+	loop.dh = dh;
+	loop.drh = drh;
+	loop.mask = a->mask;
+	loop.tr = tr;
+	loop.wide = wide;
+	gru_cpu_run_rows(GRU_SFX(bwd_rows), &loop, batch, threads);
 
 	if (a->d_initial_state != NULL) {
 		memcpy(a->d_initial_state, dh, batch * units * sizeof(GRU_REAL));

@@ -32,6 +32,69 @@ typedef struct {
 #undef GRU_ROWS
 #undef GRU_ROWS_ATTR
 
+/* Everything the time loop reads; shared by the threads, each on its own batch rows. */
+typedef struct {
+	const gru_problem *p;
+	const GRU_REAL *recurrent, *rec_drop, *upack;
+	GRU_REAL *xw, *g, *h, *bias, *brec, *packed, *rh, *hd, *outputs;
+	const uint8_t *mask;
+	GRU_SFX(fwd_trace) tr;
+	int wide;
+#if GRU_PACKED
+	gru_kernel_isa isa;
+#endif
+} GRU_SFX(fwd_loop);
+
+/* The recurrent GEMM of a step on m rows: C = A . U, U the n columns of block `which` of the recurrent kernel. */
+static inline void GRU_SFX(fwd_rec_gemm)(const GRU_SFX(fwd_loop) *c, int which, size_t m, size_t n,
+		const GRU_REAL *a, size_t lda, GRU_REAL *out, size_t ldc)
+{
+	const size_t units = c->p->units;
+#if GRU_PACKED
+	/* which: 0 reset_after [H,3H], 1 [U_z|U_r], 2 U_h */
+	const GRU_REAL *pk = which == 2 ? c->upack + gru_packed_floats_bound(units, 2 * units) : c->upack;
+
+	gru_gemm_packed(c->isa, m, n, units, a, lda, pk, 0, out, ldc);
+#else
+	const GRU_REAL *u = which == 0 ? c->recurrent : which == 1 ? c->packed : c->recurrent + 2 * units * units;
+	const size_t ldu = which == 0 ? 3 * units : which == 1 ? 2 * units : units;
+
+	GRU_SFX(gemm)(CblasNoTrans, CblasNoTrans, m, n, units, a, lda, u, ldu, 0, out, ldc);
+#endif
+}
+
+/* The time loop over batch rows [b0, b1): rows never interact, so ranges run in parallel. */
+static void GRU_SFX(fwd_rows)(void *ctx, size_t b0, size_t b1)
+{
+	const GRU_SFX(fwd_loop) *c = (const GRU_SFX(fwd_loop) *)ctx;
+	const gru_problem *p = c->p;
+	const size_t steps = p->steps, units = p->units, gates = 3 * units, m = b1 - b0;
+	const int wide = c->wide;
+	const GRU_REAL *h_gemm = c->rec_drop != NULL ? c->hd : c->h;
+	size_t s;
+
+	for (s = 0; s < steps; s++) {
+		const size_t t = p->go_backwards ? steps - 1 - s : s;
+
+		if (c->rec_drop != NULL) {
+			GRU_PASS(dropout_rows)(c->hd + b0 * units, c->h + b0 * units, c->rec_drop + b0 * units, m, 1, units);
+		}
+		if (p->reset_after) {
+			GRU_SFX(fwd_rec_gemm)(c, 0, m, gates, h_gemm + b0 * units, units, c->g + b0 * gates, gates);
+			GRU_PASS(pass_after)(p, c->g, c->xw, t, c->bias, c->brec, c->h, c->mask, c->outputs, &c->tr, b0, b1);
+		} else {
+			/* with a trace, r*h goes straight to it and is read from there (rows b*T+t) */
+			GRU_REAL *rh_step = c->tr.aux != NULL ? c->tr.aux + t * units : c->rh;
+			const size_t rh_ld = c->tr.aux != NULL ? steps * units : units;
+
+			GRU_SFX(fwd_rec_gemm)(c, 1, m, 2 * units, h_gemm + b0 * units, units, c->g + b0 * gates, gates);
+			GRU_PASS(pass_before_gates)(p, c->g, c->xw, t, c->bias, h_gemm, rh_step, rh_ld, b0, b1);
+			GRU_SFX(fwd_rec_gemm)(c, 2, m, units, rh_step + b0 * rh_ld, rh_ld, c->g + b0 * gates + 2 * units, gates);
+			GRU_PASS(pass_before_update)(p, c->g, c->xw, t, c->bias, c->h, c->mask, c->outputs, &c->tr, b0, b1);
+		}
+	}
+}
+
 gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights *w,
 		const gru_forward_args *a, gru_status *status)
 {
@@ -43,28 +106,27 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 	const GRU_REAL *bias_in = (const GRU_REAL *)w->bias;
 	GRU_REAL *outputs = (GRU_REAL *)a->outputs;
 	gru_forward_layout lay;
+	GRU_SFX(fwd_loop) loop;
 	GRU_SFX(fwd_trace) tr = {NULL, NULL, NULL, NULL, NULL};
 	char *base;
 	const GRU_REAL *in_drop = (const GRU_REAL *)a->input_dropout;
 	const GRU_REAL *rec_drop = (const GRU_REAL *)a->recurrent_dropout;
-	GRU_REAL *xw, *g, *h, *bias, *brec, *packed, *rh, *xd, *hd;
-	const GRU_REAL *x_gemm, *h_gemm;
+	GRU_REAL *xw, *h, *bias, *brec, *packed, *xd;
+	const GRU_REAL *x_gemm;
 	const int wide = gru_cpu_has_avx2_fma();
-	size_t j, k, s;
+	size_t threads = 1;
+	size_t j, k;
 
 	if (!gru_forward_layout_compute(p, &lay)) {
 		return gru_status_set(status, GRU_E_OVERFLOW, "forward workspace size overflows size_t");
 	}
 	base = gru_align_pointer(a->workspace);
 	xw = (GRU_REAL *)(base + lay.xw);
-	g = (GRU_REAL *)(base + lay.g);
 	h = (GRU_REAL *)(base + lay.h);
 	bias = (GRU_REAL *)(base + lay.bias);
 	brec = (GRU_REAL *)(base + lay.brec);
 	packed = (GRU_REAL *)(base + lay.packed);
-	rh = (GRU_REAL *)(base + lay.rh);
 	xd = (GRU_REAL *)(base + lay.xd);
-	hd = (GRU_REAL *)(base + lay.hd);
 	if (a->trace != NULL) {
 		gru_trace_layout tl;
 		char *tbase = (char *)a->trace;
@@ -92,6 +154,30 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 	for (j = 0; j < units; j++) {
 		brec[j] = (p->use_bias && p->reset_after) ? bias_in[gates + 2 * units + j] : 0;
 	}
+#if GRU_PACKED
+	loop.isa = gru_cpu_kernel_isa();
+	loop.upack = (const GRU_REAL *)(base + lay.upack);
+	{
+		GRU_REAL *up = (GRU_REAL *)(base + lay.upack);
+
+		if (p->reset_after) {
+			gru_pack_clear(loop.isa, up, units, gates);
+			gru_pack_block(loop.isa, up, units, gates, 0, units, 0, gates, recurrent, gates, 1);
+		} else {
+			/* [3H, H] row blocks: [U_z | U_r] as [H, 2H], then U_h */
+			GRU_REAL *uh = up + gru_packed_floats_bound(units, 2 * units);
+
+			gru_pack_clear(loop.isa, up, units, 2 * units);
+			gru_pack_block(loop.isa, up, units, 2 * units, 0, units, 0, units, recurrent, units, 1);
+			gru_pack_block(loop.isa, up, units, 2 * units, 0, units, units, units, recurrent + units * units,
+					units, 1);
+			gru_pack_clear(loop.isa, uh, units, units);
+			gru_pack_block(loop.isa, uh, units, units, 0, units, 0, units, recurrent + 2 * units * units, units, 1);
+		}
+	}
+	threads = gru_cpu_loop_threads(batch, 2.0 * (double)batch * (double)steps * (double)units * (double)gates);
+#else
+	loop.upack = NULL;
 	if (!p->reset_after) {
 		/* [3H, H] row blocks -> [H, 2H] = [U_z | U_r] */
 		for (k = 0; k < units; k++) {
@@ -99,6 +185,8 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 			memcpy(packed + k * 2 * units + units, recurrent + (units + k) * units, units * sizeof(GRU_REAL));
 		}
 	}
+#endif
+	(void)k;
 	if (a->initial_state != NULL) {
 		memcpy(h, a->initial_state, batch * units * sizeof(GRU_REAL));
 	} else {
@@ -111,36 +199,28 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 		GRU_PASS(dropout_rows)(xd, inputs, in_drop, batch, steps, features);
 		x_gemm = xd;
 	}
-	/* Recurrent dropout: the recurrent GEMMs read hd = h * mask, the update the undropped h. */
-	h_gemm = rec_drop != NULL ? hd : h;
 
 	/* Inputs of all steps in one GEMM: [B*T, I] x [I, 3H]. */
 	GRU_SFX(gemm)(CblasNoTrans, CblasNoTrans, batch * steps, gates, features, x_gemm, features,
 			kernel, gates, 0, xw, gates);
 
-	for (s = 0; s < steps; s++) {
-		const size_t t = p->go_backwards ? steps - 1 - s : s;
-
-		if (rec_drop != NULL) {
-			GRU_PASS(dropout_rows)(hd, h, rec_drop, batch, 1, units);
-		}
-		if (p->reset_after) {
-			GRU_SFX(gemm)(CblasNoTrans, CblasNoTrans, batch, gates, units, h_gemm, units,
-					recurrent, gates, 0, g, gates);
-			GRU_PASS(pass_after)(p, g, xw, t, bias, brec, h, a->mask, outputs, &tr);
-		} else {
-			/* with a trace, r*h goes straight to it and is read from there (rows b*T+t) */
-			GRU_REAL *rh_step = tr.aux != NULL ? tr.aux + t * units : rh;
-			const size_t rh_ld = tr.aux != NULL ? steps * units : units;
-
-			GRU_SFX(gemm)(CblasNoTrans, CblasNoTrans, batch, 2 * units, units, h_gemm, units,
-					packed, 2 * units, 0, g, gates);
-			GRU_PASS(pass_before_gates)(p, g, xw, t, bias, h_gemm, rh_step, rh_ld);
-			GRU_SFX(gemm)(CblasNoTrans, CblasNoTrans, batch, units, units, rh_step, rh_ld,
-					recurrent + 2 * units * units, units, 0, g + 2 * units, gates);
-			GRU_PASS(pass_before_update)(p, g, xw, t, bias, h, a->mask, outputs, &tr);
-		}
-	}
+	/* Recurrent dropout: the recurrent GEMMs read hd = h * mask, the update the undropped h. */
+	loop.p = p;
+	loop.recurrent = recurrent;
+	loop.rec_drop = rec_drop;
+	loop.xw = xw;
+	loop.g = (GRU_REAL *)(base + lay.g);
+	loop.h = h;
+	loop.bias = bias;
+	loop.brec = brec;
+	loop.packed = packed;
+	loop.rh = (GRU_REAL *)(base + lay.rh);
+	loop.hd = (GRU_REAL *)(base + lay.hd);
+	loop.outputs = outputs;
+	loop.mask = a->mask;
+	loop.tr = tr;
+	loop.wide = wide;
+	gru_cpu_run_rows(GRU_SFX(fwd_rows), &loop, batch, threads);
 
 	if (!p->return_sequences) {
 		memcpy(outputs, h, batch * units * sizeof(GRU_REAL));

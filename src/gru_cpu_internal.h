@@ -33,6 +33,10 @@
  *   rh     [B, H]    reset before, inference: r * h of this step
  *   xd     [B*T, I]  problem.input_dropout: inputs * input mask (the GEMM's A)
  *   hd     [B, H]    problem.recurrent_dropout: h * recurrent mask, this step
+ *   upack  float32 only: the recurrent kernel packed for gru_gemm_packed()
+ *          (gru_cpu_gemm.h), once per call: reset_after [H, 3H];
+ *          reset before [U_z|U_r] as [H, 2H], then U_h as [H, H]
+ *          (each gru_packed_floats_bound() floats)
  *
  * Backward workspace (same alignment rule):
  *   dg     [B*T, W]  pre-activation gate gradients, all steps.
@@ -50,6 +54,9 @@
  *   xd     [B*T, I]  problem.input_dropout: inputs * input mask, recomputed
  *   hd     [B*T, H]  problem.recurrent_dropout: hprev * recurrent mask,
  *                    recomputed for the batched dU GEMM
+ *   upack  float32 only: the transposed recurrent kernel, packed:
+ *          reset_after U^T as [3H, H]; reset before U_h^T as [H, H], then
+ *          [U_z|U_r]^T as [2H, H]
  *
  * Dropout (see gru.h) leaves the trace's layout as it is: hprev is the
  * undropped state; reset before, aux is r * hd, the candidate GEMM's input.
@@ -66,7 +73,7 @@
 
 /* Byte offsets; 0-sized members still get an offset. */
 typedef struct {
-	size_t xw, g, h, bias, brec, packed, rh, xd, hd;
+	size_t xw, g, h, bias, brec, packed, rh, xd, hd, upack;
 	size_t bytes;        /* total, including GRU_ALIGN of slack */
 } gru_forward_layout;
 
@@ -76,7 +83,7 @@ typedef struct {
 } gru_trace_layout;
 
 typedef struct {
-	size_t dg, dh, drh, packed, xd, hd;
+	size_t dg, dh, drh, packed, xd, hd, upack;
 	size_t bytes;        /* total, including GRU_ALIGN of slack */
 } gru_backward_layout;
 

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "gru.h"
+#include "gru_cpu_gemm.h"
 #include "gru_cpu_internal.h"
 
 /* *cursor is where the next buffer starts; it is moved past count elements, rounded to GRU_ALIGN. */
@@ -30,12 +31,40 @@ static int mul3(size_t a, size_t b, size_t c, size_t *out)
 	return gru_size_mul(a, b, &ab) && gru_size_mul(ab, c, out);
 }
 
+/*
+ * Floats of the packed recurrent kernel(s) for float32 (0 for float64):
+ * blocks of k x n, each rounded up to whole panels of GRU_PACK_NR_MAX.
+ */
+static int packed_floats(const gru_problem *problem, int transposed, size_t *out)
+{
+	const size_t units = problem->units;
+	size_t padded, a, b;
+
+	*out = 0;
+	if (problem->dtype != GRU_FLOAT32) {
+		return 1;
+	}
+	if (!gru_size_add(units, GRU_PACK_NR_MAX - 1, &padded)) {
+		return 0;
+	}
+	padded -= padded % GRU_PACK_NR_MAX;   /* units rounded up to a panel */
+	if (!transposed) {
+		/* [H, 3H] or [H, 2H] + [H, H]: 3H rounded up is at most 3 * padded */
+		return mul3(units, padded, 3, out);
+	}
+	/* [3H, H], or [H, H] + [2H, H] */
+	if (!mul3(units, padded, 1, &a) || !mul3(units, padded, 2, &b)) {
+		return 0;
+	}
+	return gru_size_add(a, b, out);
+}
+
 int gru_forward_layout_compute(const gru_problem *problem, gru_forward_layout *layout)
 {
 	const size_t es = gru_dtype_size(problem->dtype);
 	const size_t units = problem->units;
 	const int before = !problem->reset_after;
-	size_t gates, rows, n_xw, n_g, n_h, n_packed, n_xd, cursor = 0;
+	size_t gates, rows, n_xw, n_g, n_h, n_packed, n_xd, n_upack, cursor = 0;
 
 	if (!gru_size_mul(units, 3, &gates)
 			|| !gru_size_mul(problem->batch, problem->steps, &rows)
@@ -43,7 +72,8 @@ int gru_forward_layout_compute(const gru_problem *problem, gru_forward_layout *l
 			|| !gru_size_mul(rows, problem->features, &n_xd)
 			|| !gru_size_mul(problem->batch, gates, &n_g)
 			|| !gru_size_mul(problem->batch, units, &n_h)
-			|| !mul3(units, units, 2, &n_packed)) {
+			|| !mul3(units, units, 2, &n_packed)
+			|| !packed_floats(problem, 0, &n_upack)) {
 		return 0;
 	}
 	if (!layout_add(&cursor, n_xw, es, &layout->xw)
@@ -55,6 +85,7 @@ int gru_forward_layout_compute(const gru_problem *problem, gru_forward_layout *l
 			|| !layout_add(&cursor, before ? n_h : 0, es, &layout->rh)
 			|| !layout_add(&cursor, problem->input_dropout ? n_xd : 0, es, &layout->xd)
 			|| !layout_add(&cursor, problem->recurrent_dropout ? n_h : 0, es, &layout->hd)
+			|| !layout_add(&cursor, n_upack, es, &layout->upack)
 			|| !gru_size_add(cursor, GRU_ALIGN, &layout->bytes)) {
 		return 0;
 	}
@@ -86,7 +117,7 @@ int gru_backward_layout_compute(const gru_problem *problem, gru_backward_layout 
 	const size_t units = problem->units;
 	const int before = !problem->reset_after;
 	const int rec_drop = problem->recurrent_dropout;
-	size_t width, rows, n_dg, n_h, n_packed, n_xd, n_hd, cursor = 0;
+	size_t width, rows, n_dg, n_h, n_packed, n_xd, n_hd, n_upack, cursor = 0;
 
 	if (!gru_size_mul(units, problem->reset_after ? 4 : 3, &width)
 			|| !gru_size_mul(problem->batch, problem->steps, &rows)
@@ -94,7 +125,8 @@ int gru_backward_layout_compute(const gru_problem *problem, gru_backward_layout 
 			|| !gru_size_mul(rows, problem->features, &n_xd)
 			|| !gru_size_mul(rows, units, &n_hd)
 			|| !gru_size_mul(problem->batch, units, &n_h)
-			|| !mul3(units, units, 2, &n_packed)) {
+			|| !mul3(units, units, 2, &n_packed)
+			|| !packed_floats(problem, 1, &n_upack)) {
 		return 0;
 	}
 	if (!layout_add(&cursor, n_dg, es, &layout->dg)
@@ -103,6 +135,7 @@ int gru_backward_layout_compute(const gru_problem *problem, gru_backward_layout 
 			|| !layout_add(&cursor, before ? n_packed : 0, es, &layout->packed)
 			|| !layout_add(&cursor, problem->input_dropout ? n_xd : 0, es, &layout->xd)
 			|| !layout_add(&cursor, rec_drop ? n_hd : 0, es, &layout->hd)
+			|| !layout_add(&cursor, n_upack, es, &layout->upack)
 			|| !gru_size_add(cursor, GRU_ALIGN, &layout->bytes)) {
 		return 0;
 	}

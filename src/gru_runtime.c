@@ -1,6 +1,7 @@
 #include <cblas.h>
 #include <string.h>
 
+#include "gru_cpu_gemm.h"
 #include "gru_runtime.h"
 
 /*
@@ -40,21 +41,33 @@ void gru_runtime_set_blas_threads(int n)
 	}
 }
 
+const char *gru_runtime_cpu_kernels(void)
+{
+	return gru_cpu_kernel_name(gru_cpu_kernel_isa());
+}
+
+/* The CPU's vector extensions, then which of the core's own GEMM micro-kernels runs. */
 const char *gru_runtime_cpu_features(void)
 {
+	const gru_kernel_isa kernels = gru_cpu_kernel_isa();
+
 #if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
 	if (__builtin_cpu_supports("avx512f")) {
-		return "sse4.2 avx avx2 fma avx512f";
+		return kernels == GRU_KERNEL_AVX512 ? "sse4.2 avx avx2 fma avx512f; gru kernels: avx512"
+			: kernels == GRU_KERNEL_AVX2 ? "sse4.2 avx avx2 fma avx512f; gru kernels: avx2"
+			: "sse4.2 avx avx2 fma avx512f; gru kernels: portable";
 	}
 	if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-		return "sse4.2 avx avx2 fma";
+		return kernels == GRU_KERNEL_AVX2 ? "sse4.2 avx avx2 fma; gru kernels: avx2"
+			: "sse4.2 avx avx2 fma; gru kernels: portable";
 	}
 	if (__builtin_cpu_supports("avx")) {
-		return "sse4.2 avx";
+		return "sse4.2 avx; gru kernels: portable";
 	}
-	return "sse2";
+	return "sse2; gru kernels: portable";
 #else
-	return "unknown";
+	(void)kernels;
+	return "unknown; gru kernels: portable";
 #endif
 }
 

@@ -15,8 +15,13 @@ const char *gru_runtime_backends(void);
 const char *gru_runtime_blas_config(void);
 const char *gru_runtime_blas_core(void);
 int gru_runtime_blas_threads(void);
-/* The vector extensions this CPU has, e.g. "sse4.2 avx avx2 fma avx512f". */
+/*
+ * The vector extensions this CPU has, then the core's own recurrent GEMM
+ * micro-kernels in use, e.g. "sse4.2 avx avx2 fma avx512f; gru kernels: avx512".
+ */
 const char *gru_runtime_cpu_features(void);
+/* The core's recurrent GEMM micro-kernels in use: "avx512", "avx2" or "portable". */
+const char *gru_runtime_cpu_kernels(void);
 /*
  * NULL when OpenBLAS runs kernels that use what the CPU has; otherwise a
  * sentence saying what is lost and how to fix it (OPENBLAS_CORETYPE).

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "gru.h"
+#include "gru_cpu_gemm.h"
 #include "gru_activations.h"
 #include "gru_fast_math.h"
 #include "naive_gru.h"
@@ -610,6 +611,162 @@ static void test_backward_larger(void)
 		p.return_sequences = (seed & 1) != 0;
 		tcase_init(&c, &p, seed++, mt, 1);
 		test_backward_case(&c, mt);
+		tcase_free(&c);
+	}
+}
+
+/*
+ * Shapes large enough for the float32 time loops to split the batch over
+ * threads (gru_cpu_loop_threads(), when OpenBLAS has more than one), with
+ * row counts that are not multiples of the micro-kernels' row blocks and
+ * units that are not multiples of their panels: the forward against the
+ * naive reference, the float32 gradients against the float64 core's
+ * (single-threaded, on OpenBLAS), which the finite differences check.
+ */
+static double *dropout_mask(size_t n, int pattern);
+
+/*
+ * gru_gemm_packed() with every micro-kernel this CPU runs (the portable one
+ * always), on sizes around the row blocks, panels and K slices, plain and
+ * transposed packing, overwrite and accumulate, against a double GEMM.
+ */
+static void test_packed_gemm(void)
+{
+	static const size_t ms[] = {1, 2, 3, 5, 7, 13, 37};
+	static const size_t ns[] = {1, 15, 16, 17, 33, 70};
+	static const size_t ks[] = {1, 2, 17, 300};
+	const gru_kernel_isa best = gru_cpu_kernel_isa();
+	int isa;
+
+	for (isa = GRU_KERNEL_PORTABLE; isa <= (int)best; isa++) {
+		size_t im, in, ik;
+
+		for (im = 0; im < sizeof(ms) / sizeof(ms[0]); im++)
+		for (in = 0; in < sizeof(ns) / sizeof(ns[0]); in++)
+		for (ik = 0; ik < sizeof(ks) / sizeof(ks[0]); ik++) {
+			const size_t m = ms[im], n = ns[in], k = ks[ik], lda = k + 3, ldc = n + 5;
+			const int trans = (int)((im + in + ik) & 1), accumulate = (int)((im + ik) & 1);
+			float *a = malloc(m * lda * sizeof(float));
+			float *b = malloc(k * n * sizeof(float));
+			float *pk = NULL;
+			float *c = malloc(m * ldc * sizeof(float));
+			double worst = 0;
+			size_t i, j, q;
+
+			if (posix_memalign((void **)&pk, 64, gru_packed_floats_bound(k, n) * sizeof(float)) != 0) {
+				CHECK(0, "posix_memalign");
+				return;
+			}
+			for (i = 0; i < m * lda; i++) {
+				a[i] = (float)rng_uniform(-1, 1);
+			}
+			for (i = 0; i < k * n; i++) {
+				b[i] = (float)rng_uniform(-1, 1);
+			}
+			for (i = 0; i < m * ldc; i++) {
+				c[i] = (float)rng_uniform(-1, 1);
+			}
+			{
+				float *c0 = malloc(m * ldc * sizeof(float));
+
+				memcpy(c0, c, m * ldc * sizeof(float));
+				gru_pack_clear((gru_kernel_isa)isa, pk, k, n);
+				if (trans) {
+					/* b read as the transpose of an [n, k] matrix: element (q, j) at b[j*k + q] */
+					gru_pack_block((gru_kernel_isa)isa, pk, k, n, 0, k, 0, n, b, 1, k);
+				} else {
+					/* two column blocks, as the reset-before packing does */
+					gru_pack_block((gru_kernel_isa)isa, pk, k, n, 0, k, 0, n / 2, b, n, 1);
+					gru_pack_block((gru_kernel_isa)isa, pk, k, n, 0, k, n / 2, n - n / 2, b + n / 2, n, 1);
+				}
+				gru_gemm_packed((gru_kernel_isa)isa, m, n, k, a, lda, pk, accumulate, c, ldc);
+				for (i = 0; i < m; i++) {
+					for (j = 0; j < ldc; j++) {
+						double want = 0, err;
+
+						if (j >= n) {
+							/* outside the n columns: untouched */
+							if (c[i * ldc + j] != c0[i * ldc + j]) {
+								worst = 1;
+							}
+							continue;
+						}
+						for (q = 0; q < k; q++) {
+							want += (double)a[i * lda + q] * (trans ? b[j * k + q] : b[q * n + j]);
+						}
+						if (accumulate) {
+							want += c0[i * ldc + j];
+						}
+						err = fabs(c[i * ldc + j] - want) / (1.0 + sqrt((double)k));
+						if (!(err <= worst)) {
+							worst = err;
+						}
+					}
+				}
+				free(c0);
+			}
+			CHECK(worst < 1e-6, "packed gemm %s m=%zu n=%zu k=%zu trans=%d acc=%d: worst error %.3g",
+					gru_cpu_kernel_name((gru_kernel_isa)isa), m, n, k, trans, accumulate, worst);
+			free(a);
+			free(b);
+			free(pk);
+			free(c);
+		}
+	}
+}
+
+static void test_threaded_rows(void)
+{
+	static const size_t shapes[][4] = {{37, 6, 10, 100}, {40, 8, 9, 70}};
+	unsigned seed = 150000;
+	int i, ra, bw, mt, drop;
+
+	for (i = 0; i < 2; i++)
+	for (ra = 0; ra < 2; ra++)
+	for (bw = 0; bw < 2; bw++)
+	for (mt = 0; mt < 3; mt += 2)
+	for (drop = 0; drop < 2; drop++) {
+		gru_problem p;
+		tcase c;
+		tresult r32, r64;
+		char ctx[256];
+
+		if (quick && (i > 0 || bw > 0 || drop > 0)) {
+			continue;
+		}
+		memset(&p, 0, sizeof(p));
+		p.batch = shapes[i][0];
+		p.steps = shapes[i][1];
+		p.features = shapes[i][2];
+		p.units = shapes[i][3];
+		p.dtype = GRU_FLOAT64;
+		p.activation = GRU_ACT_TANH;
+		p.recurrent_activation = GRU_ACT_SIGMOID;
+		p.reset_after = ra;
+		p.use_bias = 1;
+		p.go_backwards = bw;
+		p.return_sequences = (seed & 1) != 0;
+		tcase_init(&c, &p, seed++, mt, 1);
+		if (drop) {
+			c.din = dropout_mask(p.batch * p.features, 0);
+			c.drec = dropout_mask(p.batch * p.units, 1);
+		}
+		if (seed == 150001) {
+			printf("threaded rows: %zu thread(s) for B=%zu (kernel %s)\n",
+					gru_cpu_loop_threads(p.batch, 2.0 * (double)(p.batch * p.steps * p.units * 3 * p.units)),
+					p.batch, gru_cpu_kernel_name(gru_cpu_kernel_isa()));
+		}
+		test_forward_case(&c, mt);
+		describe(ctx, sizeof(ctx), &c, mt, "threaded backward f32 vs f64");
+		if (run_core(&c, GRU_FLOAT64, 1, &r64, ctx) && run_core(&c, GRU_FLOAT32, 1, &r32, ctx)) {
+			check_close(ctx, "d_inputs", r32.dx, r64.dx, c.n_x, 1e-4);
+			check_close(ctx, "d_kernel", r32.dk, r64.dk, c.n_k, 1e-4);
+			check_close(ctx, "d_recurrent_kernel", r32.du, r64.du, c.n_u, 1e-4);
+			check_close(ctx, "d_bias", r32.db, r64.db, c.n_b, 1e-4);
+			check_close(ctx, "d_initial_state", r32.dh0, r64.dh0, c.n_h, 1e-4);
+		}
+		tresult_free(&r32);
+		tresult_free(&r64);
 		tcase_free(&c);
 	}
 }
@@ -1323,6 +1480,8 @@ int main(int argc, char **argv)
 	test_golden(golden);
 	test_combinations();
 	test_backward_larger();
+	test_packed_gemm();
+	test_threaded_rows();
 	test_dropout_cases();
 	test_dropout_contract();
 	printf("%d passed, %d failed\n", passed, failed);

@@ -1,0 +1,431 @@
+/*
+ * The recurrent GEMM of the CPU backend (see gru_cpu_gemm.h): packing and
+ * the micro-kernels. Blocking: K in slices of GRU_KC rows, so that one
+ * panel slice (GRU_KC x nr floats, 32 KiB for AVX-512) stays in L1 while
+ * all the row blocks of A pass over it; the whole packed matrix stays in
+ * L2 across steps when it fits (H <= ~300 with one thread per core).
+ */
+#include <string.h>
+
+#include "gru_cpu_gemm.h"
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+# define GRU_GEMM_X86 1
+# include <immintrin.h>
+# define GRU_AVX512_ATTR __attribute__((target("avx512f,avx512vl,fma")))
+# define GRU_AVX2_ATTR __attribute__((target("avx2,fma")))
+# define GRU_ALWAYS_INLINE static inline __attribute__((always_inline))
+#else
+# define GRU_GEMM_X86 0
+#endif
+
+#define GRU_KC 256
+
+gru_kernel_isa gru_cpu_kernel_isa(void)
+{
+#if GRU_GEMM_X86
+	__builtin_cpu_init();
+	if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")) {
+		return GRU_KERNEL_AVX512;
+	}
+	if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+		return GRU_KERNEL_AVX2;
+	}
+#endif
+	return GRU_KERNEL_PORTABLE;
+}
+
+const char *gru_cpu_kernel_name(gru_kernel_isa isa)
+{
+	switch (isa) {
+		case GRU_KERNEL_AVX512:
+			return "avx512";
+		case GRU_KERNEL_AVX2:
+			return "avx2";
+		default:
+			return "portable";
+	}
+}
+
+size_t gru_pack_nr(gru_kernel_isa isa)
+{
+	return isa == GRU_KERNEL_AVX512 ? 32 : 16;
+}
+
+void gru_pack_clear(gru_kernel_isa isa, float *packed, size_t k, size_t n)
+{
+	const size_t nr = gru_pack_nr(isa);
+
+	memset(packed, 0, k * ((n + nr - 1) / nr * nr) * sizeof(float));
+}
+
+void gru_pack_block(gru_kernel_isa isa, float *packed, size_t k, size_t n, size_t k0, size_t kk,
+		size_t n0, size_t nn, const float *src, size_t rs, size_t cs)
+{
+	const size_t nr = gru_pack_nr(isa);
+	size_t i, j;
+
+	(void)n;
+	if (cs == 1) {
+		/* row-major source: read rows, write runs of each panel row */
+		for (i = 0; i < kk; i++) {
+			for (j = 0; j < nn; j++) {
+				const size_t col = n0 + j;
+
+				packed[(col / nr) * k * nr + (k0 + i) * nr + col % nr] = src[i * rs + j];
+			}
+		}
+	} else {
+		/* transposed source: read its rows (our columns), write down a panel column */
+		for (j = 0; j < nn; j++) {
+			const size_t col = n0 + j;
+			float *dst = packed + (col / nr) * k * nr + k0 * nr + col % nr;
+
+			for (i = 0; i < kk; i++) {
+				dst[i * nr] = src[i * rs + j * cs];
+			}
+		}
+	}
+}
+
+/* Portable kernel: up to 4 rows x 16 columns, nv of them valid. */
+static void kern_portable(size_t mr, size_t kc, const float *a, size_t lda, const float *p, float *c, size_t ldc,
+		int acc, size_t nv)
+{
+	float t[4][16];
+	size_t i, j, q;
+
+	for (i = 0; i < mr; i++) {
+		for (j = 0; j < 16; j++) {
+			t[i][j] = (acc && j < nv) ? c[i * ldc + j] : 0.0f;
+		}
+	}
+	for (q = 0; q < kc; q++) {
+		const float *b = p + q * 16;
+
+		for (i = 0; i < mr; i++) {
+			const float ai = a[i * lda + q];
+
+			for (j = 0; j < 16; j++) {
+				t[i][j] += ai * b[j];
+			}
+		}
+	}
+	for (i = 0; i < mr; i++) {
+		for (j = 0; j < nv; j++) {
+			c[i * ldc + j] = t[i][j];
+		}
+	}
+}
+
+#if GRU_GEMM_X86
+/*
+ * AVX-512: mr (<= 6) rows x 32 columns. Even and odd k go to two sets of
+ * accumulators (24 registers) summed at the end: halves the length of each
+ * rounding chain, which the ill-conditioned cases of the C tests (linear
+ * activations) need to stay within 2e-5 of float64.
+ */
+GRU_AVX512_ATTR GRU_ALWAYS_INLINE void kern512_body(const int mr, size_t kc, const float *a, size_t lda,
+		const float *p, float *c, size_t ldc, int acc, __mmask16 m0, __mmask16 m1)
+{
+	__m512 c0[6], c1[6], d0[6], d1[6];
+	size_t q;
+	int i;
+
+#pragma GCC unroll 6
+	for (i = 0; i < mr; i++) {
+		if (acc) {
+			c0[i] = _mm512_maskz_loadu_ps(m0, c + i * ldc);
+			c1[i] = _mm512_maskz_loadu_ps(m1, c + i * ldc + 16);
+		} else {
+			c0[i] = _mm512_setzero_ps();
+			c1[i] = _mm512_setzero_ps();
+		}
+		d0[i] = _mm512_setzero_ps();
+		d1[i] = _mm512_setzero_ps();
+	}
+	for (q = 0; q + 1 < kc; q += 2) {
+		const __m512 b0 = _mm512_load_ps(p + q * 32);
+		const __m512 b1 = _mm512_load_ps(p + q * 32 + 16);
+		const __m512 e0 = _mm512_load_ps(p + q * 32 + 32);
+		const __m512 e1 = _mm512_load_ps(p + q * 32 + 48);
+
+#pragma GCC unroll 6
+		for (i = 0; i < mr; i++) {
+			const __m512 ai = _mm512_set1_ps(a[i * lda + q]);
+			const __m512 aj = _mm512_set1_ps(a[i * lda + q + 1]);
+
+			c0[i] = _mm512_fmadd_ps(ai, b0, c0[i]);
+			c1[i] = _mm512_fmadd_ps(ai, b1, c1[i]);
+			d0[i] = _mm512_fmadd_ps(aj, e0, d0[i]);
+			d1[i] = _mm512_fmadd_ps(aj, e1, d1[i]);
+		}
+	}
+	if (q < kc) {
+		const __m512 b0 = _mm512_load_ps(p + q * 32);
+		const __m512 b1 = _mm512_load_ps(p + q * 32 + 16);
+
+#pragma GCC unroll 6
+		for (i = 0; i < mr; i++) {
+			const __m512 ai = _mm512_set1_ps(a[i * lda + q]);
+
+			c0[i] = _mm512_fmadd_ps(ai, b0, c0[i]);
+			c1[i] = _mm512_fmadd_ps(ai, b1, c1[i]);
+		}
+	}
+#pragma GCC unroll 6
+	for (i = 0; i < mr; i++) {
+		_mm512_mask_storeu_ps(c + i * ldc, m0, _mm512_add_ps(c0[i], d0[i]));
+		_mm512_mask_storeu_ps(c + i * ldc + 16, m1, _mm512_add_ps(c1[i], d1[i]));
+	}
+}
+
+#define GRU_K512(MR) \
+	GRU_AVX512_ATTR static void kern512_##MR(size_t kc, const float *a, size_t lda, const float *p, float *c, \
+			size_t ldc, int acc, __mmask16 m0, __mmask16 m1) \
+	{ \
+		kern512_body(MR, kc, a, lda, p, c, ldc, acc, m0, m1); \
+	}
+GRU_K512(1) GRU_K512(2) GRU_K512(3) GRU_K512(4) GRU_K512(5) GRU_K512(6)
+#undef GRU_K512
+
+typedef void (*kern512_fn)(size_t, const float *, size_t, const float *, float *, size_t, int, __mmask16, __mmask16);
+static const kern512_fn kern512[7] = {NULL, kern512_1, kern512_2, kern512_3, kern512_4, kern512_5, kern512_6};
+
+/* AVX2+FMA: mr (<= 3) rows x 16 columns; even and odd k in two sets of accumulators (12 registers). */
+GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_body(const int mr, size_t kc, const float *a, size_t lda,
+		const float *p, float *c, size_t ldc, int acc, size_t nv)
+{
+	__m256 c0[3], c1[3], d0[3], d1[3];
+	__m256i m0, m1;
+	size_t q;
+	int i;
+
+	{
+		const __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+		const int v = (int)nv;
+
+		m0 = _mm256_cmpgt_epi32(_mm256_set1_epi32(v), idx);
+		m1 = _mm256_cmpgt_epi32(_mm256_set1_epi32(v - 8), idx);
+	}
+#pragma GCC unroll 3
+	for (i = 0; i < mr; i++) {
+		if (acc) {
+			c0[i] = _mm256_maskload_ps(c + i * ldc, m0);
+			c1[i] = _mm256_maskload_ps(c + i * ldc + 8, m1);
+		} else {
+			c0[i] = _mm256_setzero_ps();
+			c1[i] = _mm256_setzero_ps();
+		}
+		d0[i] = _mm256_setzero_ps();
+		d1[i] = _mm256_setzero_ps();
+	}
+	for (q = 0; q + 1 < kc; q += 2) {
+		const __m256 b0 = _mm256_load_ps(p + q * 16);
+		const __m256 b1 = _mm256_load_ps(p + q * 16 + 8);
+		const __m256 e0 = _mm256_load_ps(p + q * 16 + 16);
+		const __m256 e1 = _mm256_load_ps(p + q * 16 + 24);
+
+#pragma GCC unroll 3
+		for (i = 0; i < mr; i++) {
+			const __m256 ai = _mm256_broadcast_ss(a + i * lda + q);
+			const __m256 aj = _mm256_broadcast_ss(a + i * lda + q + 1);
+
+			c0[i] = _mm256_fmadd_ps(ai, b0, c0[i]);
+			c1[i] = _mm256_fmadd_ps(ai, b1, c1[i]);
+			d0[i] = _mm256_fmadd_ps(aj, e0, d0[i]);
+			d1[i] = _mm256_fmadd_ps(aj, e1, d1[i]);
+		}
+	}
+	if (q < kc) {
+		const __m256 b0 = _mm256_load_ps(p + q * 16);
+		const __m256 b1 = _mm256_load_ps(p + q * 16 + 8);
+
+#pragma GCC unroll 3
+		for (i = 0; i < mr; i++) {
+			const __m256 ai = _mm256_broadcast_ss(a + i * lda + q);
+
+			c0[i] = _mm256_fmadd_ps(ai, b0, c0[i]);
+			c1[i] = _mm256_fmadd_ps(ai, b1, c1[i]);
+		}
+	}
+#pragma GCC unroll 3
+	for (i = 0; i < mr; i++) {
+		c0[i] = _mm256_add_ps(c0[i], d0[i]);
+		c1[i] = _mm256_add_ps(c1[i], d1[i]);
+	}
+	if (nv >= 16) {
+#pragma GCC unroll 3
+		for (i = 0; i < mr; i++) {
+			_mm256_storeu_ps(c + i * ldc, c0[i]);
+			_mm256_storeu_ps(c + i * ldc + 8, c1[i]);
+		}
+	} else {
+#pragma GCC unroll 3
+		for (i = 0; i < mr; i++) {
+			_mm256_maskstore_ps(c + i * ldc, m0, c0[i]);
+			_mm256_maskstore_ps(c + i * ldc + 8, m1, c1[i]);
+		}
+	}
+}
+
+#define GRU_K256(MR) \
+	GRU_AVX2_ATTR static void kern256_##MR(size_t kc, const float *a, size_t lda, const float *p, float *c, \
+			size_t ldc, int acc, size_t nv) \
+	{ \
+		kern256_body(MR, kc, a, lda, p, c, ldc, acc, nv); \
+	}
+GRU_K256(1) GRU_K256(2) GRU_K256(3)
+#undef GRU_K256
+
+typedef void (*kern256_fn)(size_t, const float *, size_t, const float *, float *, size_t, int, size_t);
+static const kern256_fn kern256[4] = {NULL, kern256_1, kern256_2, kern256_3};
+#endif
+
+/* Rows per block: the fewest blocks of at most mr_max rows, as even as can be. */
+static size_t row_block(size_t m, size_t mr_max)
+{
+	const size_t blocks = (m + mr_max - 1) / mr_max;
+
+	return (m + blocks - 1) / blocks;
+}
+
+void gru_gemm_packed(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *a, size_t lda,
+		const float *packed, int accumulate, float *c, size_t ldc)
+{
+	const size_t nr = gru_pack_nr(isa);
+	const size_t panels = (n + nr - 1) / nr;
+	const size_t mr_max = isa == GRU_KERNEL_AVX512 ? 6 : isa == GRU_KERNEL_AVX2 ? 3 : 4;
+	const size_t mb = m > 0 ? row_block(m, mr_max) : 1;
+	size_t k0, jp, i0;
+
+	if (m == 0 || n == 0) {
+		return;
+	}
+	if (k == 0) {
+		if (!accumulate) {
+			for (i0 = 0; i0 < m; i0++) {
+				memset(c + i0 * ldc, 0, n * sizeof(float));
+			}
+		}
+		return;
+	}
+	for (k0 = 0; k0 < k; k0 += GRU_KC) {
+		const size_t kc = k - k0 < GRU_KC ? k - k0 : GRU_KC;
+		const int acc = accumulate || k0 > 0;
+
+		for (jp = 0; jp < panels; jp++) {
+			const float *p = packed + jp * k * nr + k0 * nr;
+			const size_t nv = n - jp * nr < nr ? n - jp * nr : nr;
+			float *cp = c + jp * nr;
+
+			for (i0 = 0; i0 < m; i0 += mb) {
+				const size_t mr = m - i0 < mb ? m - i0 : mb;
+				const float *ap = a + i0 * lda + k0;
+				float *cb = cp + i0 * ldc;
+
+#if GRU_GEMM_X86
+				if (isa == GRU_KERNEL_AVX512) {
+					const __mmask16 m0 = nv >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << nv) - 1);
+					const __mmask16 m1 = nv >= 32 ? (__mmask16)0xFFFF
+						: nv > 16 ? (__mmask16)((1u << (nv - 16)) - 1) : (__mmask16)0;
+
+					kern512[mr](kc, ap, lda, p, cb, ldc, acc, m0, m1);
+					continue;
+				}
+				if (isa == GRU_KERNEL_AVX2) {
+					kern256[mr](kc, ap, lda, p, cb, ldc, acc, nv);
+					continue;
+				}
+#endif
+				kern_portable(mr, kc, ap, lda, p, cb, ldc, acc, nv);
+			}
+		}
+	}
+}
+
+extern int openblas_get_num_threads(void);
+
+size_t gru_cpu_loop_threads(size_t rows, double flops)
+{
+	int blas = openblas_get_num_threads();
+	size_t n = blas > 1 ? (size_t)blas : 1;
+
+	if (flops < GRU_THREAD_MIN_FLOPS) {
+		return 1;
+	}
+	if (n > GRU_MAX_THREADS) {
+		n = GRU_MAX_THREADS;
+	}
+	if (n > rows / GRU_MIN_ROWS_PER_THREAD) {
+		n = rows / GRU_MIN_ROWS_PER_THREAD;
+	}
+	return n > 1 ? n : 1;
+}
+
+#if defined(_POSIX_THREADS) || defined(__unix__) || defined(__APPLE__)
+# define GRU_HAVE_PTHREAD 1
+# include <pthread.h>
+#else
+# define GRU_HAVE_PTHREAD 0
+#endif
+
+typedef struct {
+	gru_rows_fn fn;
+	void *ctx;
+	size_t b0, b1;
+} gru_rows_job;
+
+#if GRU_HAVE_PTHREAD
+static void *gru_rows_thread(void *arg)
+{
+	const gru_rows_job *job = (const gru_rows_job *)arg;
+
+	job->fn(job->ctx, job->b0, job->b1);
+	return NULL;
+}
+#endif
+
+void gru_cpu_run_rows(gru_rows_fn fn, void *ctx, size_t rows, size_t threads)
+{
+	gru_rows_job jobs[GRU_MAX_THREADS];
+#if GRU_HAVE_PTHREAD
+	pthread_t ids[GRU_MAX_THREADS];
+	int started[GRU_MAX_THREADS];
+#endif
+	size_t i;
+
+	if (threads > GRU_MAX_THREADS) {
+		threads = GRU_MAX_THREADS;
+	}
+	if (threads > rows) {
+		threads = rows;
+	}
+	if (threads <= 1) {
+		fn(ctx, 0, rows);
+		return;
+	}
+	for (i = 0; i < threads; i++) {
+		jobs[i].fn = fn;
+		jobs[i].ctx = ctx;
+		jobs[i].b0 = rows * i / threads;
+		jobs[i].b1 = rows * (i + 1) / threads;
+	}
+#if GRU_HAVE_PTHREAD
+	for (i = 1; i < threads; i++) {
+		started[i] = pthread_create(&ids[i], NULL, gru_rows_thread, &jobs[i]) == 0;
+	}
+	fn(ctx, jobs[0].b0, jobs[0].b1);
+	for (i = 1; i < threads; i++) {
+		if (started[i]) {
+			pthread_join(ids[i], NULL);
+		} else {
+			fn(ctx, jobs[i].b0, jobs[i].b1);
+		}
+	}
+#else
+	for (i = 0; i < threads; i++) {
+		fn(ctx, jobs[i].b0, jobs[i].b1);
+	}
+#endif
+}

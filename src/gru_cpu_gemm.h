@@ -1,0 +1,79 @@
+/*
+ * The CPU backend's own recurrent GEMM, float32: C = A . P (+ C), where P
+ * is a weight matrix packed once per forward or backward call into panels
+ * of `nr` columns, each panel K rows of nr contiguous floats (the last
+ * panel padded with zeros). A and C are row-major with leading dimensions;
+ * the few rows of a recurrent step (one batch, or a thread's part of it)
+ * stream past panels that stay in L1/L2 ("weight-stationary").
+ *
+ * Micro-kernels: AVX-512 (12 x 32), AVX2+FMA (6 x 16), and portable C
+ * (4 x 16), picked at run time from the CPU's features
+ * (__builtin_cpu_supports) where gcc can target them, else portable.
+ */
+#ifndef RINDOW_GRU_CPU_GEMM_H
+#define RINDOW_GRU_CPU_GEMM_H
+
+#include <stddef.h>
+
+typedef enum {
+	GRU_KERNEL_PORTABLE = 0,
+	GRU_KERNEL_AVX2,
+	GRU_KERNEL_AVX512
+} gru_kernel_isa;
+
+/* The widest kernel this CPU runs. */
+gru_kernel_isa gru_cpu_kernel_isa(void);
+/* "avx512", "avx2" or "portable". */
+const char *gru_cpu_kernel_name(gru_kernel_isa isa);
+
+/* Panel width of a kernel; GRU_PACK_NR_MAX divides nothing, it bounds them all. */
+#define GRU_PACK_NR_MAX 32
+size_t gru_pack_nr(gru_kernel_isa isa);
+
+/* Floats of a packed [k, n] matrix for any kernel: k * n rounded up to GRU_PACK_NR_MAX. */
+static inline size_t gru_packed_floats_bound(size_t k, size_t n)
+{
+	return k * ((n + GRU_PACK_NR_MAX - 1) / GRU_PACK_NR_MAX * GRU_PACK_NR_MAX);
+}
+
+/*
+ * Fills rows [k0, k0+kk) and columns [n0, n0+nn) of the packed [k, n]
+ * matrix P from src: P(k0+i, n0+j) = src[i*rs + j*cs] (rs, cs the row and
+ * column strides of the source block, so a transpose is cs = row length,
+ * rs = 1). gru_pack_clear() zeroes P first (the padding columns).
+ */
+void gru_pack_clear(gru_kernel_isa isa, float *packed, size_t k, size_t n);
+void gru_pack_block(gru_kernel_isa isa, float *packed, size_t k, size_t n, size_t k0, size_t kk,
+		size_t n0, size_t nn, const float *src, size_t rs, size_t cs);
+
+/* C[m, n] = A[m, k] . P (accumulate = 0) or C += A . P (accumulate = 1). */
+void gru_gemm_packed(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *a, size_t lda,
+		const float *packed, int accumulate, float *c, size_t ldc);
+
+/*
+ * Row-parallel runner. The rows of a batch are independent through the
+ * whole sequence (row b of the state at step t+1 depends only on row b at
+ * step t), so the time loop of the forward and of the backward can run on
+ * disjoint ranges of batch rows with no synchronisation between steps.
+ * fn(ctx, b0, b1) is called once per range; threads are created per call
+ * (pthreads, where available) and joined before returning; nothing
+ * outlives the call. threads <= 1 (or a failed thread start) runs the
+ * ranges on the calling thread.
+ */
+typedef void (*gru_rows_fn)(void *ctx, size_t b0, size_t b1);
+void gru_cpu_run_rows(gru_rows_fn fn, void *ctx, size_t rows, size_t threads);
+
+/*
+ * How many threads a time loop of `rows` batch rows and `flops` recurrent
+ * FLOPs should use: OpenBLAS's thread count (openblas_set_num_threads,
+ * Runtime::setBlasThreads), but one thread while the loop is too small to
+ * repay starting one (~30 us), and at most one per GRU_MIN_ROWS_PER_THREAD
+ * rows. The loops run after the input GEMM, so they never overlap OpenBLAS's
+ * own threads.
+ */
+#define GRU_THREAD_MIN_FLOPS 8e6
+#define GRU_MIN_ROWS_PER_THREAD 4
+#define GRU_MAX_THREADS 16
+size_t gru_cpu_loop_threads(size_t rows, double flops);
+
+#endif /* RINDOW_GRU_CPU_GEMM_H */
