@@ -4,7 +4,11 @@
  * the same run, for the GEMMs of the same shapes. Prints figures only;
  * never fails on time.
  *
- * Usage: bench_core [runs]     (default 10 timed runs after warm-up)
+ * Usage: bench_core [runs] [--smoke]   (default 10 timed runs after warm-up;
+ *        --smoke: the two small shapes only)
+ * Besides the human-readable lines, prints for each reset_after shape a
+ * machine-readable line for tests/bench/compare.sh:
+ *   "ours B,T,I,H threads fwd_ms train_ms ideal_fwd_ms ideal_train_ms"
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +18,7 @@
 #include <cblas.h>
 
 #include "gru.h"
+#include "gru_runtime.h"
 
 typedef struct {
 	size_t batch, steps, features, units;
@@ -73,7 +78,7 @@ static void sgemm(enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb, size_t m, si
 			b, (blasint)ldb, 0.0f, c, (blasint)ldc);
 }
 
-static void bench_shape(const shape *s, int reset_after, int runs)
+static void bench_shape(const shape *s, int reset_after, int runs, int threads)
 {
 	const size_t B = s->batch, T = s->steps, F = s->features, H = s->units, G = 3 * H;
 	gru_problem p;
@@ -212,6 +217,11 @@ static void bench_shape(const shape *s, int reset_after, int runs)
 			train_ms, train_ms / fwd_ms, ideal_fwd + ideal_bwd, train_ms / (ideal_fwd + ideal_bwd),
 			tt[0], ti[0] + tb[0], tt[0] / (ti[0] + tb[0]));
 	(void)bwd_flops;
+	if (reset_after) {
+		printf("ours %zu,%zu,%zu,%zu %d %.4f %.4f %.4f %.4f\n", B, T, F, H, threads, fwd_ms, train_ms,
+				ideal_fwd, ideal_fwd + ideal_bwd);
+	}
+	fflush(stdout);
 
 	free(x);
 	free(k);
@@ -241,26 +251,27 @@ int main(int argc, char **argv)
 	static const shape shapes[] = {
 		{64, 32, 128, 256},
 		{64, 100, 256, 512},
-		{8, 16, 32, 64}
+		{8, 16, 32, 64},
+		{1, 100, 64, 128}
 	};
-	const int runs = argc > 1 ? atoi(argv[1]) : 10;
+	const int smoke = argc > 2 && strcmp(argv[2], "--smoke") == 0;
+	const int runs = argc > 1 && atoi(argv[1]) > 0 ? atoi(argv[1]) : 10;
 	const char *coretype = getenv("OPENBLAS_CORETYPE");
 	int threads[2] = {1, 2};
 	int max_threads = openblas_get_num_threads();
 	size_t i;
 	int n;
 
-	printf("OpenBLAS core: %s, OPENBLAS_CORETYPE=%s, threads available: %d\n", openblas_get_corename(),
-			coretype ? coretype : "(unset)", max_threads);
-	printf("float32, return_sequences, tanh/sigmoid; medians of %d runs; ideal = the same GEMMs timed alone\n",
-			runs > 0 ? runs : 1);
+	printf("OpenBLAS core: %s, OPENBLAS_CORETYPE=%s, threads available: %d, our kernel: %s\n",
+			openblas_get_corename(), coretype ? coretype : "(unset)", max_threads, gru_runtime_cpu_kernels());
+	printf("float32, return_sequences, tanh/sigmoid; medians of %d runs; ideal = the same GEMMs timed alone\n", runs);
 	for (n = 0; n < 2; n++) {
 		openblas_set_num_threads(threads[n]);
 		printf("threads: %d\n", threads[n]);
-		for (i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
-			bench_shape(&shapes[i], 1, runs > 0 ? runs : 1);
+		for (i = smoke ? 2 : 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+			bench_shape(&shapes[i], 1, runs, threads[n]);
 			if (i == 0) {
-				bench_shape(&shapes[i], 0, runs > 0 ? runs : 1);
+				bench_shape(&shapes[i], 0, runs, threads[n]);
 			}
 		}
 	}

@@ -1,0 +1,124 @@
+#!/bin/sh
+# Comparative benchmark of the GRU forward (inference) and forward+backward
+# (training), float32, reset_after, against oneDNN's LBR GRU
+# (tests/bench/onednn_gru.c), PyTorch's nn.GRU (tests/bench/torch_gru.py,
+# Debian's /usr/bin/python3) and the GEMM ideal (the same GEMMs timed alone
+# on OpenBLAS, in the same run, by tests/bench/bench_core.c), on 1 and 2
+# threads. Prints the OpenBLAS core in use and a table of medians and
+# ratios, and draws a chart with gnuplot. Never fails on time; a competitor
+# that is not installed is skipped.
+#
+#   sh tests/bench/compare.sh [--smoke] [--runs N] [--png docs/bench.png]
+#
+# --smoke: the two small shapes, 2 runs (well under a minute, for CI).
+# OPENBLAS_CORETYPE is taken from the environment (unset: OpenBLAS's own
+# detection, which falls back to Prescott on CPUs it does not know).
+set -u
+
+cd "$(dirname "$0")/../.."
+runs=7
+smoke=""
+png=docs/bench.png
+while [ $# -gt 0 ]; do
+	case "$1" in
+		--smoke) smoke=--smoke; runs=2 ;;
+		--runs) shift; runs="$1" ;;
+		--png) shift; png="$1" ;;
+		*) echo "usage: $0 [--smoke] [--runs N] [--png FILE]" >&2; exit 2 ;;
+	esac
+	shift
+done
+if [ -n "$smoke" ]; then
+	shapes="8 16 32 64 1 100 64 128"
+else
+	shapes="64 32 128 256 64 100 256 512 8 16 32 64 1 100 64 128"
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cc=${CC:-cc}
+blas_cflags=$(pkg-config --cflags openblas 2>/dev/null)
+blas_libs=$(pkg-config --libs openblas 2>/dev/null || echo -lopenblas)
+
+# ours: the C core as the extension builds it
+# shellcheck disable=SC2086
+$cc -O2 -std=c99 -D_POSIX_C_SOURCE=200809L -Isrc $blas_cflags -o "$work/bench_core" tests/bench/bench_core.c \
+	src/gru_status.c src/gru_problem.c src/gru_runtime.c src/gru_backend.c src/gru_cpu_forward.c \
+	src/gru_cpu_backward.c src/gru_cpu_gemm.c $blas_libs -lm -pthread || { echo "cannot build bench_core" >&2; exit 1; }
+have_onednn=0
+if $cc -O2 -std=c99 -D_POSIX_C_SOURCE=200809L -o "$work/onednn_gru" tests/bench/onednn_gru.c -ldnnl 2>/dev/null; then
+	have_onednn=1
+else
+	echo "oneDNN (libdnnl-dev) not found: skipped" >&2
+fi
+have_torch=0
+if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+	have_torch=1
+else
+	echo "PyTorch for /usr/bin/python3 not found: skipped" >&2
+fi
+
+# shellcheck disable=SC2086
+"$work/bench_core" "$runs" $smoke > "$work/ours.txt"
+head -1 "$work/ours.txt"
+grep '^ours ' "$work/ours.txt" > "$work/results.txt"
+for threads in 1 2; do
+	if [ "$have_onednn" = 1 ]; then
+		# shellcheck disable=SC2086
+		OMP_NUM_THREADS=$threads "$work/onednn_gru" "$runs" $shapes 2>/dev/null \
+			| awk -v t="$threads" '{print $1, $2, t, $3, $4}' >> "$work/results.txt"
+	fi
+	if [ "$have_torch" = 1 ]; then
+		# shellcheck disable=SC2086
+		OMP_NUM_THREADS=$threads /usr/bin/python3 tests/bench/torch_gru.py "$threads" "$runs" $shapes 2>/dev/null \
+			| awk -v t="$threads" '{print $1, $2, t, $3, $4}' >> "$work/results.txt"
+	fi
+done
+
+# table: one row per shape, threads and mode
+awk '
+	$1 == "ours" { k = $2 " " $3; ours_f[k] = $4; ours_t[k] = $5; ideal_f[k] = $6; ideal_t[k] = $7; keys[++n] = k }
+	$1 == "onednn" { k = $2 " " $3; dnn_f[k] = $4; dnn_t[k] = $5 }
+	$1 == "torch" { k = $2 " " $3; pt_f[k] = $4; pt_t[k] = $5 }
+	function r(a, b) { return (a == "" || b == "" || b == 0) ? "    -" : sprintf("%5.2f", a / b) }
+	function ms(a) { return a == "" ? "       -" : sprintf("%8.3f", a) }
+	END {
+		printf("%-15s %3s %-5s | %8s %8s %8s %8s | %6s %6s %6s\n", "B,T,I,H", "thr", "mode",
+			"ours ms", "oneDNN", "PyTorch", "ideal", "/oneDNN", "/torch", "/ideal")
+		for (i = 1; i <= n; i++) {
+			k = keys[i]; split(k, f, " ")
+			printf("%-15s %3s %-5s | %s %s %s %s |  %s  %s  %s\n", f[1], f[2], "fwd", ms(ours_f[k]), ms(dnn_f[k]),
+				ms(pt_f[k]), ms(ideal_f[k]), r(ours_f[k], dnn_f[k]), r(ours_f[k], pt_f[k]), r(ours_f[k], ideal_f[k]))
+			printf("%-15s %3s %-5s | %s %s %s %s |  %s  %s  %s\n", f[1], f[2], "train", ms(ours_t[k]), ms(dnn_t[k]),
+				ms(pt_t[k]), ms(ideal_t[k]), r(ours_t[k], dnn_t[k]), r(ours_t[k], pt_t[k]), r(ours_t[k], ideal_t[k]))
+			# chart data: times relative to ours
+			printf("\"%s t%s %s\" 1 %s %s %s\n", f[1], f[2], "fwd", dnn_f[k] == "" ? "NaN" : dnn_f[k] / ours_f[k],
+				pt_f[k] == "" ? "NaN" : pt_f[k] / ours_f[k], ideal_f[k] / ours_f[k]) > "/dev/stderr"
+			printf("\"%s t%s %s\" 1 %s %s %s\n", f[1], f[2], "train", dnn_t[k] == "" ? "NaN" : dnn_t[k] / ours_t[k],
+				pt_t[k] == "" ? "NaN" : pt_t[k] / ours_t[k], ideal_t[k] / ours_t[k]) > "/dev/stderr"
+		}
+		print "ratios: our time / theirs (< 1: we are faster); ideal: the same GEMMs alone on OpenBLAS, same run"
+	}' "$work/results.txt" 2> "$work/chart.dat"
+
+if command -v gnuplot > /dev/null 2>&1 && [ -n "$png" ]; then
+	mkdir -p "$(dirname "$png")"
+	core=$(head -1 "$work/ours.txt" | sed 's/,.*//; s/OpenBLAS core: //')
+	gnuplot <<GP 2>/dev/null || echo "gnuplot failed: no chart" >&2
+set terminal pngcairo size 1400,600 noenhanced font ",10"
+set output "$png"
+set title "GRU float32, reset_after: time relative to rindow_gru (higher = slower than us); OpenBLAS core $core"
+set style data histogram
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set logscale y 2
+set yrange [0.25:*]
+set ylabel "time / rindow_gru time"
+set xtics rotate by -45 scale 0
+set key top left
+set grid ytics
+plot "$work/chart.dat" using 2:xtic(1) title "rindow_gru", '' using 3 title "oneDNN lbr_gru", \
+	'' using 4 title "PyTorch nn.GRU", '' using 5 title "GEMM ideal (OpenBLAS)"
+GP
+	[ -f "$png" ] && echo "chart: $png"
+fi
+exit 0

@@ -1,0 +1,219 @@
+/*
+ * oneDNN's LBR GRU (linear-before-reset, the reset_after GRU) timed on the
+ * same shapes as bench_core: forward inference, and forward training +
+ * backward, float32, one layer, one direction, return sequences.
+ * Built and run by tests/bench/compare.sh; threads come from OMP_NUM_THREADS
+ * (oneDNN's OpenMP runtime). Weights use oneDNN's preferred layouts
+ * (format "any"), prepared outside the timed region, which favours oneDNN.
+ *
+ * Usage: onednn_gru runs B T I H [B T I H ...]
+ * Prints one line per shape: "onednn B,T,I,H fwd_ms train_ms" (medians).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <oneapi/dnnl/dnnl.h>
+
+#define CHECK(call) do { \
+		dnnl_status_t s_ = (call); \
+		if (s_ != dnnl_success) { \
+			fprintf(stderr, "oneDNN error %d at %s:%d: %s\n", (int)s_, __FILE__, __LINE__, #call); \
+			exit(2); \
+		} \
+	} while (0)
+
+#define MAX_ARGS 24
+
+typedef struct {
+	dnnl_primitive_t prim;
+	int n;
+	dnnl_exec_arg_t args[MAX_ARGS];
+} exec_t;
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(double), cmp_double);
+	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+static void fill(dnnl_memory_t m, const dnnl_memory_desc_t *md, float scale)
+{
+	size_t n = dnnl_memory_desc_get_size(md) / sizeof(float), i;
+	float *p;
+	unsigned long long s = 0x9E3779B97F4A7C15ull + n;
+
+	CHECK(dnnl_memory_get_data_handle(m, (void **)&p));
+	for (i = 0; i < n; i++) {
+		s = s * 6364136223846793005ull + 1442695040888963407ull;
+		p[i] = scale * ((float)(s >> 40) / 8388608.0f - 1.0f);
+	}
+}
+
+/* One memory per execution argument the primitive wants; `shared` (workspace) reused if given. */
+static void bind(exec_t *e, dnnl_engine_t engine, const_dnnl_primitive_desc_t pd, const int *ids, int nids,
+		dnnl_memory_t workspace)
+{
+	int i;
+
+	e->n = 0;
+	for (i = 0; i < nids; i++) {
+		const dnnl_memory_desc_t *md = dnnl_primitive_desc_query_md(pd, dnnl_query_exec_arg_md, ids[i]);
+		dnnl_memory_t m;
+
+		if (md == NULL || md->ndims == 0) {
+			continue;
+		}
+		if (ids[i] == DNNL_ARG_WORKSPACE && workspace != NULL) {
+			m = workspace;
+		} else if (ids[i] == DNNL_ARG_WEIGHTS_LAYER || ids[i] == DNNL_ARG_WEIGHTS_ITER) {
+			/* plain ldigo weights reordered into the layout the primitive chose (maybe packed) */
+			dnnl_memory_desc_t plain;
+			dnnl_memory_t src;
+			dnnl_primitive_desc_t rpd;
+			dnnl_primitive_t reorder;
+			dnnl_stream_t stream;
+			dnnl_exec_arg_t rargs[2];
+
+			CHECK(dnnl_memory_desc_init_by_tag(&plain, 5, md->dims, dnnl_f32, dnnl_ldigo));
+			CHECK(dnnl_memory_create(&src, &plain, engine, DNNL_MEMORY_ALLOCATE));
+			fill(src, &plain, 0.05f);
+			CHECK(dnnl_memory_create(&m, md, engine, DNNL_MEMORY_ALLOCATE));
+			CHECK(dnnl_reorder_primitive_desc_create(&rpd, &plain, engine, md, engine, NULL));
+			CHECK(dnnl_primitive_create(&reorder, rpd));
+			CHECK(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags));
+			rargs[0].arg = DNNL_ARG_FROM;
+			rargs[0].memory = src;
+			rargs[1].arg = DNNL_ARG_TO;
+			rargs[1].memory = m;
+			CHECK(dnnl_primitive_execute(reorder, stream, 2, rargs));
+			CHECK(dnnl_stream_wait(stream));
+		} else {
+			CHECK(dnnl_memory_create(&m, md, engine, DNNL_MEMORY_ALLOCATE));
+			fill(m, md, 0.5f);
+		}
+		e->args[e->n].arg = ids[i];
+		e->args[e->n].memory = m;
+		e->n++;
+	}
+}
+
+static dnnl_memory_t find_arg(const exec_t *e, int id)
+{
+	int i;
+
+	for (i = 0; i < e->n; i++) {
+		if (e->args[i].arg == id) {
+			return e->args[i].memory;
+		}
+	}
+	return NULL;
+}
+
+static void run_shape(dnnl_engine_t engine, dnnl_stream_t stream, int runs, long B, long T, long I, long H)
+{
+	static const int fwd_ids[] = {DNNL_ARG_SRC_LAYER, DNNL_ARG_SRC_ITER, DNNL_ARG_WEIGHTS_LAYER,
+		DNNL_ARG_WEIGHTS_ITER, DNNL_ARG_BIAS, DNNL_ARG_DST_LAYER, DNNL_ARG_DST_ITER, DNNL_ARG_WORKSPACE};
+	static const int bwd_ids[] = {DNNL_ARG_SRC_LAYER, DNNL_ARG_SRC_ITER, DNNL_ARG_WEIGHTS_LAYER,
+		DNNL_ARG_WEIGHTS_ITER, DNNL_ARG_BIAS, DNNL_ARG_DST_LAYER, DNNL_ARG_DST_ITER, DNNL_ARG_WORKSPACE,
+		DNNL_ARG_DIFF_SRC_LAYER, DNNL_ARG_DIFF_SRC_ITER, DNNL_ARG_DIFF_WEIGHTS_LAYER,
+		DNNL_ARG_DIFF_WEIGHTS_ITER, DNNL_ARG_DIFF_BIAS, DNNL_ARG_DIFF_DST_LAYER, DNNL_ARG_DIFF_DST_ITER};
+	dnnl_dims_t src_dims = {T, B, I}, iter_dims = {1, 1, B, H}, wl_dims = {1, 1, I, 3, H},
+		wi_dims = {1, 1, H, 3, H}, bias_dims = {1, 1, 4, H}, dst_dims = {T, B, H};
+	dnnl_memory_desc_t src, iter, wl, wi, bias, dst, wl_any, wi_any;
+	dnnl_rnn_desc_t inf_d, trn_d, bwd_d;
+	dnnl_primitive_desc_t inf_pd, trn_pd, bwd_pd;
+	exec_t inf, trn, bwd;
+	double *tf = malloc((size_t)runs * sizeof(double)), *tt = malloc((size_t)runs * sizeof(double));
+	int r;
+
+	CHECK(dnnl_memory_desc_init_by_tag(&src, 3, src_dims, dnnl_f32, dnnl_tnc));
+	CHECK(dnnl_memory_desc_init_by_tag(&iter, 4, iter_dims, dnnl_f32, dnnl_ldnc));
+	CHECK(dnnl_memory_desc_init_by_tag(&wl, 5, wl_dims, dnnl_f32, dnnl_format_tag_any));
+	CHECK(dnnl_memory_desc_init_by_tag(&wi, 5, wi_dims, dnnl_f32, dnnl_format_tag_any));
+	CHECK(dnnl_memory_desc_init_by_tag(&bias, 4, bias_dims, dnnl_f32, dnnl_ldgo));
+	CHECK(dnnl_memory_desc_init_by_tag(&dst, 3, dst_dims, dnnl_f32, dnnl_tnc));
+	wl_any = wl;
+	wi_any = wi;
+
+	CHECK(dnnl_lbr_gru_forward_desc_init(&inf_d, dnnl_forward_inference, dnnl_unidirectional_left2right,
+			&src, &iter, &wl, &wi, &bias, &dst, &iter, 0));
+	CHECK(dnnl_primitive_desc_create(&inf_pd, &inf_d, NULL, engine, NULL));
+	CHECK(dnnl_lbr_gru_forward_desc_init(&trn_d, dnnl_forward_training, dnnl_unidirectional_left2right,
+			&src, &iter, &wl, &wi, &bias, &dst, &iter, 0));
+	CHECK(dnnl_primitive_desc_create(&trn_pd, &trn_d, NULL, engine, NULL));
+	CHECK(dnnl_lbr_gru_backward_desc_init(&bwd_d, dnnl_backward, dnnl_unidirectional_left2right,
+			&src, &iter, &wl_any, &wi_any, &bias, &dst, &iter,
+			&src, &iter, &wl_any, &wi_any, &bias, &dst, &iter, 0));
+	CHECK(dnnl_primitive_desc_create(&bwd_pd, &bwd_d, NULL, engine, trn_pd));
+
+	CHECK(dnnl_primitive_create(&inf.prim, inf_pd));
+	CHECK(dnnl_primitive_create(&trn.prim, trn_pd));
+	CHECK(dnnl_primitive_create(&bwd.prim, bwd_pd));
+	bind(&inf, engine, inf_pd, fwd_ids, 8, NULL);
+	bind(&trn, engine, trn_pd, fwd_ids, 8, NULL);
+	bind(&bwd, engine, bwd_pd, bwd_ids, 15, find_arg(&trn, DNNL_ARG_WORKSPACE));
+
+	for (r = -2; r < runs; r++) {
+		double t0, t1, t2;
+
+		t0 = now_ms();
+		CHECK(dnnl_primitive_execute(inf.prim, stream, inf.n, inf.args));
+		CHECK(dnnl_stream_wait(stream));
+		t1 = now_ms();
+		CHECK(dnnl_primitive_execute(trn.prim, stream, trn.n, trn.args));
+		CHECK(dnnl_primitive_execute(bwd.prim, stream, bwd.n, bwd.args));
+		CHECK(dnnl_stream_wait(stream));
+		t2 = now_ms();
+		if (r >= 0) {
+			tf[r] = t1 - t0;
+			tt[r] = t2 - t1;
+		}
+	}
+	printf("onednn %ld,%ld,%ld,%ld %.4f %.4f\n", B, T, I, H, median(tf, runs), median(tt, runs));
+	fflush(stdout);
+	free(tf);
+	free(tt);
+	/* primitives and memories are left to process exit: a benchmark, not a library */
+}
+
+int main(int argc, char **argv)
+{
+	dnnl_engine_t engine;
+	dnnl_stream_t stream;
+	const dnnl_version_t *v = dnnl_version();
+	int runs, i;
+
+	if (argc < 6 || (argc - 2) % 4 != 0) {
+		fprintf(stderr, "usage: %s runs B T I H [B T I H ...]\n", argv[0]);
+		return 2;
+	}
+	runs = atoi(argv[1]);
+	if (runs < 1) {
+		runs = 1;
+	}
+	fprintf(stderr, "oneDNN %d.%d.%d (cpu runtime %u, isa %d)\n", v->major, v->minor, v->patch, v->cpu_runtime,
+			(int)dnnl_get_effective_cpu_isa());
+	CHECK(dnnl_engine_create(&engine, dnnl_cpu, 0));
+	CHECK(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags));
+	for (i = 2; i + 3 < argc; i += 4) {
+		run_shape(engine, stream, runs, atol(argv[i]), atol(argv[i + 1]), atol(argv[i + 2]), atol(argv[i + 3]));
+	}
+	return 0;
+}
