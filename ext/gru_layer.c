@@ -21,6 +21,7 @@
 #include "gru_exceptions.h"
 #include "gru_layer.h"
 #include "gru_layer_options.h"
+#include "gru_device.h"
 #include "gru_arginfo.h"
 
 #define GRU_ALIGNMENT 64
@@ -951,6 +952,7 @@ static void layer_forward(INTERNAL_FUNCTION_PARAMETERS)
 	size_t workspace_bytes = 0, trace_bytes = 0;
 	bool is_training, has_initial_state = false;
 	const uint8_t *mask_bytes = NULL;
+	void *opencl = NULL;
 
 	ZEND_PARSE_PARAMETERS_START(1, 4)
 		Z_PARAM_OBJECT(inputs)
@@ -1025,9 +1027,15 @@ static void layer_forward(INTERNAL_FUNCTION_PARAMETERS)
 		php_gru_throw_status(&status);
 		goto fail;
 	}
-	call.workspace_block = alloc_aligned(workspace_bytes, "GRU forward workspace", &args.workspace);
-	if (call.workspace_block == NULL) {
+	if (php_gru_device_resolve(layer->config.device, &opencl) == FAILURE) {
 		goto fail;
+	}
+	/* the OpenCL backend keeps its workspace on the device */
+	if (opencl == NULL) {
+		call.workspace_block = alloc_aligned(workspace_bytes, "GRU forward workspace", &args.workspace);
+		if (call.workspace_block == NULL) {
+			goto fail;
+		}
 	}
 	if (is_training) {
 		call.trace_block = alloc_aligned(trace_bytes, "GRU training record", &args.trace);
@@ -1059,7 +1067,7 @@ static void layer_forward(INTERNAL_FUNCTION_PARAMETERS)
 		goto fail;
 	}
 
-	if (gru_forward(&problem, &weights, &args, &status) != GRU_OK) {
+	if (php_gru_device_forward(opencl, &problem, &weights, &args, &status) != GRU_OK) {
 		php_gru_throw_status(&status);
 		goto fail;
 	}
@@ -1142,6 +1150,7 @@ PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, backward)
 	uint32_t count, i;
 	size_t workspace_bytes;
 	void *workspace_block = NULL;
+	void *opencl = NULL;
 	forward_call scratch;
 
 	ZEND_PARSE_PARAMETERS_START(1, 1)
@@ -1223,9 +1232,14 @@ PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, backward)
 		php_gru_throw_status(&status);
 		goto fail;
 	}
-	workspace_block = alloc_aligned(workspace_bytes, "GRU backward workspace", &args.workspace);
-	if (workspace_block == NULL) {
+	if (php_gru_device_resolve(layer->config.device, &opencl) == FAILURE) {
 		goto fail;
+	}
+	if (opencl == NULL) {
+		workspace_block = alloc_aligned(workspace_bytes, "GRU backward workspace", &args.workspace);
+		if (workspace_block == NULL) {
+			goto fail;
+		}
 	}
 	if (php_gru_array_create(&record->inputs, &layer->backend, in_shape, 3, layer->dtype, &d_inputs_zv,
 			&d_inputs) == FAILURE) {
@@ -1252,7 +1266,7 @@ PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, backward)
 	args.d_kernel = grads[PARAM_KERNEL].data;
 	args.d_recurrent_kernel = grads[PARAM_RECURRENT_KERNEL].data;
 	args.d_bias = layer->config.use_bias ? grads[PARAM_BIAS].data : NULL;
-	if (gru_backward(&record->problem, &weights, &args, &status) != GRU_OK) {
+	if (php_gru_device_backward(opencl, &record->problem, &weights, &args, &status) != GRU_OK) {
 		php_gru_throw_status(&status);
 		goto fail;
 	}
@@ -1577,6 +1591,9 @@ PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, getConfig)
 	}
 	if (config->has_seed) {
 		add_assoc_long(&options, "seed", config->seed);
+	}
+	if (config->device != PHP_GRU_DEVICE_AUTO) {
+		add_assoc_string(&options, "device", php_gru_device_name(config->device));
 	}
 
 	array_init_size(return_value, 2);

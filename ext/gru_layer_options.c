@@ -26,6 +26,8 @@ typedef enum {
 	OPT_DROPOUT,
 	OPT_RECURRENT_DROPOUT,
 	OPT_SEED,
+	/* this extension's, after Keras's */
+	OPT_DEVICE,
 	OPT_COUNT
 } option_index;
 
@@ -33,7 +35,7 @@ static const char *const option_names[OPT_COUNT] = {
 	"units", "input_shape", "activation", "recurrent_activation", "use_bias",
 	"kernel_initializer", "recurrent_initializer", "bias_initializer",
 	"return_sequences", "return_state", "go_backwards", "stateful", "reset_after", "name",
-	"dropout", "recurrent_dropout", "seed"
+	"dropout", "recurrent_dropout", "seed", "device"
 };
 
 static const struct {
@@ -231,6 +233,19 @@ static zend_result read_seed(const zval *value, php_gru_layer_config *config)
 	return SUCCESS;
 }
 
+/* The device: 'auto', 'cpu' or 'opencl'; null or absent keeps 'auto'. */
+static zend_result read_device(const zval *value, php_gru_layer_config *config)
+{
+	if (Z_ISUNDEF_P(value) || Z_TYPE_P(value) == IS_NULL) {
+		return SUCCESS;
+	}
+	if (Z_TYPE_P(value) != IS_STRING) {
+		throw_type("device", "of type ?string ('auto', 'cpu' or 'opencl')", value);
+		return FAILURE;
+	}
+	return php_gru_device_from_name(Z_STR_P(value), &config->device);
+}
+
 static void set_defaults(php_gru_layer_config *config)
 {
 	memset(config, 0, sizeof(*config));
@@ -278,7 +293,7 @@ static zend_result collect_options(zval values[OPT_COUNT], uint32_t first_index,
 			php_gru_throw_invalid("Unknown option '%s' in GRU: expected units, input_shape, activation, "
 				"recurrent_activation, use_bias, kernel_initializer, recurrent_initializer, bias_initializer, "
 				"return_sequences, return_state, go_backwards, stateful, reset_after, name, dropout, "
-				"recurrent_dropout or seed", ZSTR_VAL(key));
+				"recurrent_dropout, seed or device", ZSTR_VAL(key));
 			return FAILURE;
 		}
 		if (!Z_ISUNDEF(values[index])) {
@@ -347,7 +362,8 @@ zend_result php_gru_layer_config_parse(php_gru_layer_config *config, zval *backe
 		|| read_bool(&values[OPT_RESET_AFTER], OPT_RESET_AFTER, &config->reset_after) == FAILURE
 		|| read_rate(&values[OPT_DROPOUT], OPT_DROPOUT, &config->dropout) == FAILURE
 		|| read_rate(&values[OPT_RECURRENT_DROPOUT], OPT_RECURRENT_DROPOUT, &config->recurrent_dropout) == FAILURE
-		|| read_seed(&values[OPT_SEED], config) == FAILURE) {
+		|| read_seed(&values[OPT_SEED], config) == FAILURE
+		|| read_device(&values[OPT_DEVICE], config) == FAILURE) {
 		return FAILURE;
 	}
 

@@ -8,6 +8,7 @@
 
 #include "php.h"
 #include "gru.h"
+#include "gru_device.h"
 
 typedef struct {
 	zend_long units;
@@ -33,6 +34,8 @@ typedef struct {
 	double recurrent_dropout;          /* recurrent dropout rate, [0, 1) */
 	bool has_seed;                     /* false: the seed was null */
 	zend_long seed;
+	/* where it computes (after Keras's options) */
+	php_gru_device device;             /* auto (the default), cpu or opencl */
 } php_gru_layer_config;
 
 /*

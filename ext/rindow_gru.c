@@ -4,6 +4,7 @@
 #endif
 
 #include "php.h"
+#include "php_ini.h"
 #include "ext/standard/info.h"
 
 #include "php_rindow_gru.h"
@@ -11,23 +12,59 @@
 #include "gru_layer.h"
 #include "gru_runtime.h"
 #include "gru_runtime_class.h"
+#include "gru_device.h"
+
+/*
+ * Which OpenCL device the 'opencl' device option (and 'auto', when it finds
+ * a GPU) opens: indices as clinfo -l lists them, -1 = any (a GPU first).
+ * Changeable at run time; the per-process context is reopened when they change.
+ */
+PHP_INI_BEGIN()
+	STD_PHP_INI_ENTRY("rindow_gru.opencl_platform", "-1", PHP_INI_ALL, OnUpdateLong, opencl_platform,
+		zend_rindow_gru_globals, rindow_gru_globals)
+	STD_PHP_INI_ENTRY("rindow_gru.opencl_device", "-1", PHP_INI_ALL, OnUpdateLong, opencl_device,
+		zend_rindow_gru_globals, rindow_gru_globals)
+PHP_INI_END()
+
+static PHP_GINIT_FUNCTION(rindow_gru)
+{
+#if defined(COMPILE_DL_RINDOW_GRU) && defined(ZTS)
+	ZEND_TSRMLS_CACHE_UPDATE();
+#endif
+	php_gru_device_globals_ctor(rindow_gru_globals);
+}
+
+/* Frees this thread's (or process's) OpenCL context. */
+static PHP_GSHUTDOWN_FUNCTION(rindow_gru)
+{
+	php_gru_device_globals_dtor(rindow_gru_globals);
+}
 
 static PHP_MINIT_FUNCTION(rindow_gru)
 {
+	REGISTER_INI_ENTRIES();
 	php_gru_register_ndarray_classes();
 	php_gru_register_layer_classes();
 	php_gru_register_runtime_class();
 	return SUCCESS;
 }
 
+static PHP_MSHUTDOWN_FUNCTION(rindow_gru)
+{
+	UNREGISTER_INI_ENTRIES();
+	return SUCCESS;
+}
+
 static PHP_MINFO_FUNCTION(rindow_gru)
 {
-	char buf[64];
+	char buf[64], backends[128];
 
 	php_info_print_table_start();
 	php_info_print_table_row(2, "rindow_gru support", "enabled");
 	php_info_print_table_row(2, "Version", PHP_RINDOW_GRU_VERSION);
-	php_info_print_table_row(2, "Compute backends", gru_runtime_backends());
+	snprintf(backends, sizeof(backends), "%s%s", gru_runtime_backends(),
+		php_gru_opencl_built() ? ", opencl (CLBlast)" : "; opencl not built (configure --with-clblast)");
+	php_info_print_table_row(2, "Compute backends", backends);
 	php_info_print_table_row(2, "OpenBLAS", gru_runtime_blas_config());
 	php_info_print_table_row(2, "OpenBLAS core", gru_runtime_blas_core());
 	snprintf(buf, sizeof(buf), "%d", gru_runtime_blas_threads());
@@ -36,7 +73,9 @@ static PHP_MINFO_FUNCTION(rindow_gru)
 	if (gru_runtime_blas_core_warning()) {
 		php_info_print_table_row(2, "Warning", gru_runtime_blas_core_warning());
 	}
+	php_gru_device_minfo();
 	php_info_print_table_end();
+	DISPLAY_INI_ENTRIES();
 }
 
 static const zend_module_dep rindow_gru_deps[] = {
@@ -51,12 +90,16 @@ zend_module_entry rindow_gru_module_entry = {
 	"rindow_gru",
 	NULL,
 	PHP_MINIT(rindow_gru),
-	NULL,
+	PHP_MSHUTDOWN(rindow_gru),
 	NULL,
 	NULL,
 	PHP_MINFO(rindow_gru),
 	PHP_RINDOW_GRU_VERSION,
-	STANDARD_MODULE_PROPERTIES
+	PHP_MODULE_GLOBALS(rindow_gru),
+	PHP_GINIT(rindow_gru),
+	PHP_GSHUTDOWN(rindow_gru),
+	NULL,
+	STANDARD_MODULE_PROPERTIES_EX
 };
 
 #ifdef COMPILE_DL_RINDOW_GRU

@@ -42,6 +42,17 @@ namespace Rindow\NeuralNetworks\Layer;
  *   - float      recurrent_dropout = 0.0  fraction of the recurrent state dropped, [0, 1)
  *   - ?int       seed = null            seed of the dropout masks; null = drawn
  *                                       from mt_rand() at construction
+ * This extension's, after Keras's:
+ *   - ?string    device = 'auto'        'cpu' (OpenBLAS), 'opencl' (CLBlast on the
+ *                                       OpenCL device named by the ini settings
+ *                                       rindow_gru.opencl_platform and
+ *                                       rindow_gru.opencl_device, -1 = any, a GPU
+ *                                       first), or 'auto': an OpenCL GPU when there
+ *                                       is one, else the CPU. 'opencl' in a build
+ *                                       without --with-clblast is a DomainException;
+ *                                       no OpenCL device, a RuntimeException naming
+ *                                       the OpenCL error, at the first forward().
+ *                                       getConfig() lists it when not 'auto'.
  *
  * Dropout (Keras 3's GRUCell semantics): only in a forward() with training
  * true, and only for a rate in (0, 1). Each such forward() draws fresh
