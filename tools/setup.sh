@@ -5,6 +5,8 @@
 set -eu
 
 packages="php8.2-dev php8.2-cli php8.2-xml php8.2-mbstring php-parser libopenblas-dev pkg-config make gcc phpunit"
+# the OpenCL backend and its tests: CLBlast, the ICD loader, and PoCL (OpenCL on the CPU)
+packages="$packages libclblast-dev ocl-icd-opencl-dev opencl-headers pocl-opencl-icd"
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
