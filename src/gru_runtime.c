@@ -16,7 +16,11 @@ extern void openblas_set_num_threads(int num_threads);
 
 const char *gru_runtime_backends(void)
 {
+#ifdef HAVE_RINDOW_GRU_OPENCL
+	return "cpu (OpenBLAS), opencl (CLBlast)";
+#else
 	return "cpu (OpenBLAS)";
+#endif
 }
 
 const char *gru_runtime_blas_config(void)
