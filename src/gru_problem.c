@@ -179,6 +179,7 @@ gru_status_code gru_problem_check(const gru_problem *problem, gru_status *status
 	gru_backward_layout backward;
 	size_t kernel, recurrent, bias, n_inputs, n_outputs, bytes;
 
+	gru_status_clear(status);
 	if (problem == NULL) {
 		return gru_status_set(status, GRU_E_INVALID, "problem must not be NULL");
 	}
@@ -243,6 +244,7 @@ gru_status_code gru_forward_workspace_bytes(const gru_problem *problem, size_t *
 	gru_forward_layout layout;
 	gru_status_code code;
 
+	gru_status_clear(status);
 	if (bytes == NULL) {
 		return gru_status_set(status, GRU_E_INVALID, "bytes must not be NULL");
 	}
@@ -259,6 +261,7 @@ gru_status_code gru_trace_bytes(const gru_problem *problem, size_t *bytes, gru_s
 	gru_trace_layout layout;
 	gru_status_code code;
 
+	gru_status_clear(status);
 	if (bytes == NULL) {
 		return gru_status_set(status, GRU_E_INVALID, "bytes must not be NULL");
 	}
@@ -275,6 +278,7 @@ gru_status_code gru_backward_workspace_bytes(const gru_problem *problem, size_t 
 	gru_backward_layout layout;
 	gru_status_code code;
 
+	gru_status_clear(status);
 	if (bytes == NULL) {
 		return gru_status_set(status, GRU_E_INVALID, "bytes must not be NULL");
 	}
@@ -292,6 +296,7 @@ gru_status_code gru_weight_sizes(const gru_problem *problem, size_t *kernel, siz
 	size_t k, rk, b;
 	gru_status_code code;
 
+	gru_status_clear(status);
 	if ((code = gru_problem_check(problem, status)) != GRU_OK) {
 		return code;
 	}

@@ -239,6 +239,30 @@ static double sensitivity(const gru_problem *p, const host_data *d, size_t n_x, 
 	return isfinite(worst) ? worst : 1e300;
 }
 
+/* True when every state of the double reference, step by step, stays within 1e6. */
+static int trajectory_is_tame(const gru_problem *pr, const host_data *ref)
+{
+	gru_problem all = *pr;
+	size_t n = pr->batch * pr->steps * pr->units, i;
+	double *states = malloc(n * sizeof(double)), *last = malloc(pr->batch * pr->units * sizeof(double));
+	int tame = states != NULL && last != NULL;
+
+	if (tame) {
+		all.return_sequences = true;
+		naive_gru_forward_dropout(&all, ref->x, ref->k, ref->u, pr->use_bias ? ref->b : NULL, ref->h0, ref->mask, ref->min, ref->mrec,
+				states, last, NULL);
+		for (i = 0; i < n; i++) {
+			if (!isfinite(states[i]) || fabs(states[i]) > 1e6) {
+				tame = 0;
+				break;
+			}
+		}
+	}
+	free(states);
+	free(last);
+	return tame;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	reader rd = {data, size, 0x5EEDull + size};
@@ -510,6 +534,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					compare = 0;
 				}
 				largest = fmax(largest, fabs(ref_state[i]));
+			}
+			/*
+			 * The final values can be tame while a state on the way was not:
+			 * relu gates can blow a state past float32's range and zero it
+			 * again later, and float32 then meets 0 * inf = NaN where double
+			 * does not. Judge the whole trajectory, not only where it ends.
+			 */
+			if (compare && !trajectory_is_tame(&pr, &ref)) {
+				compare = 0;
 			}
 			if (compare) {
 				moved = sensitivity(&pr, &d, n_x, n_k, n_u, n_b, n_h, n_out, ref_out, ref_state,
