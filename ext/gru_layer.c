@@ -22,57 +22,15 @@
 #include "gru_layer.h"
 #include "gru_layer_options.h"
 #include "gru_device.h"
+#include "gru_layer_internal.h"
 #include "gru_arginfo.h"
 
 #define GRU_ALIGNMENT 64
 
-enum {
-	PARAM_KERNEL = 0,
-	PARAM_RECURRENT_KERNEL,
-	PARAM_BIAS,
-	PARAM_COUNT
-};
-
 static const char *const param_names[PARAM_COUNT] = {"kernel", "recurrent_kernel", "bias"};
 
-/* What a training forward keeps for backward(); released by backward or the next forward. */
-typedef struct {
-	void *allocation;         /* emalloc'd block holding the aligned trace */
-	void *trace;
-	gru_problem problem;
-	zval inputs;
-	zval mask;
-	bool has_initial_state;
-	void *dropout_block;      /* emalloc'd dropout masks of that forward, or NULL */
-	const void *input_dropout;     /* [batch, features] in dropout_block, or NULL */
-	const void *recurrent_dropout; /* [batch, units] in dropout_block, or NULL */
-} php_gru_training_record;
-
-typedef struct {
-	php_gru_layer_config config;
-	zval backend;             /* Rindow's backend, or UNDEF */
-	bool built;
-	zend_long dtype;
-	zend_long timesteps;      /* -1: any */
-	zend_long features;
-	zval params[PARAM_COUNT]; /* bias UNDEF without use_bias */
-	zval grads[PARAM_COUNT];
-	zval carried_state;       /* stateful layers: the last final state, or UNDEF */
-	gru_rng rng;              /* the initializers' */
-	gru_rng dropout_rng;      /* the dropout masks', seeded from the seed option */
-	php_gru_training_record record;
-	zend_object std;
-} php_gru_layer;
-
 zend_class_entry *php_gru_layer_ce;
-static zend_object_handlers php_gru_layer_handlers;
-
-static inline php_gru_layer *php_gru_layer_from_obj(zend_object *obj)
-{
-	return (php_gru_layer *) ((char *) obj - XtOffsetOf(php_gru_layer, std));
-}
-
-#define Z_GRU_LAYER_P(zv) php_gru_layer_from_obj(Z_OBJ_P(zv))
+zend_object_handlers php_gru_layer_handlers;
 
 /* ---- small helpers ---------------------------------------------------- */
 
@@ -103,6 +61,11 @@ static void *alloc_aligned(size_t bytes, const char *what, void **aligned)
 static const char *layer_name(const php_gru_layer *layer)
 {
 	return layer->config.name ? ZSTR_VAL(layer->config.name) : "gru";
+}
+
+const char *php_gru_layer_name(const php_gru_layer *layer)
+{
+	return layer_name(layer);
 }
 
 static uint32_t param_shape(const php_gru_layer *layer, int param, zend_long shape[2])
@@ -224,6 +187,14 @@ static void release_training_record(php_gru_layer *layer)
 	ZVAL_UNDEF(&layer->record.inputs);
 	zval_ptr_dtor(&layer->record.mask);
 	ZVAL_UNDEF(&layer->record.mask);
+	zval_ptr_dtor(&layer->record.family);
+	ZVAL_UNDEF(&layer->record.family);
+	layer->record.time_major = false;
+}
+
+void php_gru_layer_forget_record(php_gru_layer *layer)
+{
+	release_training_record(layer);
 }
 
 static void release_params(php_gru_layer *layer)
@@ -240,7 +211,7 @@ static void release_params(php_gru_layer *layer)
 
 /* ---- object handlers -------------------------------------------------- */
 
-static zend_object *php_gru_layer_create(zend_class_entry *ce)
+zend_object *php_gru_layer_create(zend_class_entry *ce)
 {
 	php_gru_layer *layer = zend_object_alloc(sizeof(php_gru_layer), ce);
 	int i;
@@ -250,6 +221,7 @@ static zend_object *php_gru_layer_create(zend_class_entry *ce)
 	ZVAL_UNDEF(&layer->carried_state);
 	ZVAL_UNDEF(&layer->record.inputs);
 	ZVAL_UNDEF(&layer->record.mask);
+	ZVAL_UNDEF(&layer->record.family);
 	ZVAL_UNDEF(&layer->config.kernel_initializer);
 	ZVAL_UNDEF(&layer->config.recurrent_initializer);
 	ZVAL_UNDEF(&layer->config.bias_initializer);
@@ -290,6 +262,7 @@ static HashTable *php_gru_layer_get_gc(zend_object *object, zval **table, int *n
 	zend_get_gc_buffer_add_zval(buffer, &layer->config.bias_initializer);
 	zend_get_gc_buffer_add_zval(buffer, &layer->record.inputs);
 	zend_get_gc_buffer_add_zval(buffer, &layer->record.mask);
+	zend_get_gc_buffer_add_zval(buffer, &layer->record.family);
 	for (i = 0; i < PARAM_COUNT; i++) {
 		zend_get_gc_buffer_add_zval(buffer, &layer->params[i]);
 		zend_get_gc_buffer_add_zval(buffer, &layer->grads[i]);
@@ -322,6 +295,7 @@ static zend_object *php_gru_layer_clone(zend_object *old_object)
 	ZVAL_COPY(&copy->config.bias_initializer, &old->config.bias_initializer);
 	ZVAL_COPY(&copy->backend, &old->backend);
 	copy->built = old->built;
+	copy->is_cell = old->is_cell;
 	copy->dtype = old->dtype;
 	copy->timesteps = old->timesteps;
 	copy->features = old->features;
@@ -622,7 +596,7 @@ static zend_result check_input_shape(const php_gru_layer *layer, zend_long times
 }
 
 /* Creates the weights for inputs [*, timesteps, features] of dtype, unless already built. */
-static zend_result layer_build(php_gru_layer *layer, zend_long timesteps, zend_long features, zend_long dtype,
+zend_result php_gru_layer_build(php_gru_layer *layer, zend_long timesteps, zend_long features, zend_long dtype,
 		HashTable *sample_weights)
 {
 	if (check_input_shape(layer, timesteps, features) == FAILURE) {
@@ -711,6 +685,22 @@ static void fill_problem(const php_gru_layer *layer, gru_problem *problem, zend_
 	problem->use_bias = layer->config.use_bias;
 	problem->go_backwards = layer->config.go_backwards;
 	problem->return_sequences = layer->config.return_sequences;
+}
+
+/*
+ * time_major: dst[j][i] = src[i][j] over the two leading axes of
+ * [d0, d1, row]. A core that took strides would avoid this copy; it costs
+ * one pass over the inputs (and outputs) next to the GEMMs.
+ */
+static void transpose_leading(const void *src, void *dst, size_t d0, size_t d1, size_t row_bytes)
+{
+	size_t i, j;
+
+	for (i = 0; i < d0; i++) {
+		for (j = 0; j < d1; j++) {
+			memcpy((char *) dst + (j * d0 + i) * row_bytes, (const char *) src + (i * d1 + j) * row_bytes, row_bytes);
+		}
+	}
 }
 
 /* ---- forward ------------------------------------------------------------ */
@@ -937,11 +927,9 @@ static zend_result draw_dropout_masks(php_gru_layer *layer, const gru_problem *p
 	return SUCCESS;
 }
 
-static void layer_forward(INTERNAL_FUNCTION_PARAMETERS)
+void php_gru_layer_forward(php_gru_layer *layer, zval *inputs, zval *training, HashTable *initial_states,
+		zval *mask, zval *return_value)
 {
-	zval *inputs, *training = NULL, *mask = NULL;
-	HashTable *initial_states = NULL;
-	php_gru_layer *layer = Z_GRU_LAYER_P(ZEND_THIS);
 	forward_call call;
 	gru_problem problem;
 	gru_weights weights;
@@ -953,24 +941,32 @@ static void layer_forward(INTERNAL_FUNCTION_PARAMETERS)
 	bool is_training, has_initial_state = false;
 	const uint8_t *mask_bytes = NULL;
 	void *opencl = NULL;
-
-	ZEND_PARSE_PARAMETERS_START(1, 4)
-		Z_PARAM_OBJECT(inputs)
-		Z_PARAM_OPTIONAL
-		Z_PARAM_ZVAL(training)
-		Z_PARAM_ARRAY_HT_OR_NULL(initial_states)
-		Z_PARAM_OBJECT_OR_NULL(mask)
-	ZEND_PARSE_PARAMETERS_END();
+	bool time_major = layer->config.time_major && !layer->is_cell;
+	zval tm_inputs, tm_outputs;      /* time_major: [batch, steps, *] copies for the core */
+	void *tm_inputs_data = NULL, *tm_outputs_data = NULL;
 
 	forward_call_init(&call);
 	ZVAL_UNDEF(&outputs);
 	ZVAL_UNDEF(&state);
+	ZVAL_UNDEF(&tm_inputs);
+	ZVAL_UNDEF(&tm_outputs);
 	is_training = training_flag(training);
 	if (EG(exception)) {
 		RETURN_THROWS();
 	}
 
 	if (php_gru_array_open(inputs, "inputs", &call.inputs) == FAILURE) {
+		goto fail;
+	}
+	if (layer->is_cell && call.inputs.ndim == 2) {
+		/* one step: [batch, features] is the same memory as [batch, 1, features] */
+		call.inputs.shape[2] = call.inputs.shape[1];
+		call.inputs.shape[1] = 1;
+		call.inputs.ndim = 3;
+	} else if (layer->is_cell) {
+		char buf[128];
+		php_gru_throw_invalid("inputs must be a 2-D NDArray [batch, features], %s given in %s",
+			php_gru_shape_to_string(call.inputs.shape, call.inputs.ndim, buf, sizeof(buf)), layer_name(layer));
 		goto fail;
 	}
 	if (call.inputs.ndim != 3) {
@@ -982,8 +978,8 @@ static void layer_forward(INTERNAL_FUNCTION_PARAMETERS)
 	if (check_float_dtype(&call.inputs, "inputs") == FAILURE) {
 		goto fail;
 	}
-	batch = call.inputs.shape[0];
-	steps = call.inputs.shape[1];
+	batch = call.inputs.shape[time_major ? 1 : 0];
+	steps = call.inputs.shape[time_major ? 0 : 1];
 	features = call.inputs.shape[2];
 	if (batch <= 0 || steps <= 0) {
 		php_gru_throw_invalid("inputs must have a positive batch size and number of timesteps, (" ZEND_LONG_FMT
@@ -991,7 +987,7 @@ static void layer_forward(INTERNAL_FUNCTION_PARAMETERS)
 		goto fail;
 	}
 	if (!layer->built) {
-		if (layer_build(layer, steps, features, call.inputs.dtype, NULL) == FAILURE) {
+		if (php_gru_layer_build(layer, steps, features, call.inputs.dtype, NULL) == FAILURE) {
 			goto fail;
 		}
 	} else if (check_input_shape(layer, steps, features) == FAILURE) {
@@ -1002,9 +998,19 @@ static void layer_forward(INTERNAL_FUNCTION_PARAMETERS)
 		goto fail;
 	}
 
+	if (time_major) {
+		zend_long shape[3] = {batch, steps, features};
+		tm_inputs_data = php_gru_ndarray_new(&tm_inputs, shape, 3, layer->dtype);
+		if (tm_inputs_data == NULL) {
+			goto fail;
+		}
+		transpose_leading(call.inputs.data, tm_inputs_data, (size_t) steps, (size_t) batch,
+			(size_t) features * call.inputs.value_size);
+	}
+
 	fill_problem(layer, &problem, batch, steps);
 	memset(&args, 0, sizeof(args));
-	args.inputs = call.inputs.data;
+	args.inputs = time_major ? tm_inputs_data : call.inputs.data;
 	if (open_initial_state(layer, initial_states, batch, &call, &args.initial_state, &has_initial_state) == FAILURE) {
 		goto fail;
 	}
@@ -1048,6 +1054,14 @@ static void layer_forward(INTERNAL_FUNCTION_PARAMETERS)
 	if (layer->config.return_sequences) {
 		out_shape[1] = steps;
 		out_shape[2] = layer->config.units;
+		if (time_major) {
+			tm_outputs_data = php_gru_ndarray_new(&tm_outputs, out_shape, 3, layer->dtype);
+			if (tm_outputs_data == NULL) {
+				goto fail;
+			}
+			out_shape[0] = steps;
+			out_shape[1] = batch;
+		}
 	} else {
 		out_shape[1] = layer->config.units;
 	}
@@ -1055,11 +1069,12 @@ static void layer_forward(INTERNAL_FUNCTION_PARAMETERS)
 			layer->dtype, &outputs, &call.outputs) == FAILURE) {
 		goto fail;
 	}
+	out_shape[0] = batch;
 	out_shape[1] = layer->config.units;
 	if (php_gru_array_create(inputs, &layer->backend, out_shape, 2, layer->dtype, &state, &call.state_out) == FAILURE) {
 		goto fail;
 	}
-	args.outputs = call.outputs.data;
+	args.outputs = tm_outputs_data ? tm_outputs_data : call.outputs.data;
 	args.final_state = call.state_out.data;
 	if ((problem.input_dropout || problem.recurrent_dropout)
 			&& draw_dropout_masks(layer, &problem, &call.dropout_block, &args.input_dropout,
@@ -1071,6 +1086,10 @@ static void layer_forward(INTERNAL_FUNCTION_PARAMETERS)
 		php_gru_throw_status(&status);
 		goto fail;
 	}
+	if (tm_outputs_data) {
+		transpose_leading(tm_outputs_data, call.outputs.data, (size_t) batch, (size_t) steps,
+			(size_t) layer->config.units * call.outputs.value_size);
+	}
 	if (php_gru_array_commit(&call.outputs) == FAILURE || php_gru_array_commit(&call.state_out) == FAILURE) {
 		goto fail;
 	}
@@ -1081,7 +1100,11 @@ static void layer_forward(INTERNAL_FUNCTION_PARAMETERS)
 		layer->record.trace = args.trace;
 		layer->record.problem = problem;
 		layer->record.has_initial_state = has_initial_state;
-		ZVAL_COPY(&layer->record.inputs, inputs);
+		ZVAL_COPY(&layer->record.inputs, time_major ? &tm_inputs : inputs);
+		if (time_major) {
+			ZVAL_COPY(&layer->record.family, inputs);
+			layer->record.time_major = true;
+		}
 		if (mask != NULL) {
 			ZVAL_COPY(&layer->record.mask, mask);
 		}
@@ -1096,8 +1119,15 @@ static void layer_forward(INTERNAL_FUNCTION_PARAMETERS)
 		ZVAL_COPY(&layer->carried_state, &state);
 	}
 	forward_call_release(&call);
+	zval_ptr_dtor(&tm_inputs);
+	zval_ptr_dtor(&tm_outputs);
 
-	if (layer->config.return_state) {
+	if (layer->is_cell) {
+		/* Rindow's cells return the next states, [next_h]; outputs and state hold the same values */
+		zval_ptr_dtor(&state);
+		array_init_size(return_value, 1);
+		add_next_index_zval(return_value, &outputs);
+	} else if (layer->config.return_state) {
 		zval states;
 		array_init_size(return_value, 2);
 		add_next_index_zval(return_value, &outputs);
@@ -1114,6 +1144,8 @@ fail:
 	forward_call_release(&call);
 	zval_ptr_dtor(&outputs);
 	zval_ptr_dtor(&state);
+	zval_ptr_dtor(&tm_inputs);
+	zval_ptr_dtor(&tm_outputs);
 	RETURN_THROWS();
 }
 
@@ -1136,10 +1168,8 @@ static zend_result open_gradient(const php_gru_layer *layer, zval *value, const 
 	return check_layer_dtype(layer, view, what);
 }
 
-PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, backward)
+void php_gru_layer_backward(php_gru_layer *layer, HashTable *d_outputs_list, zval *return_value)
 {
-	HashTable *d_outputs_list;
-	php_gru_layer *layer = Z_GRU_LAYER_P(ZEND_THIS);
 	php_gru_training_record *record = &layer->record;
 	php_gru_array_view d_outputs, d_state, inputs, mask, d_inputs, d_initial, params[PARAM_COUNT], grads[PARAM_COUNT];
 	gru_weights weights;
@@ -1152,16 +1182,21 @@ PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, backward)
 	void *workspace_block = NULL;
 	void *opencl = NULL;
 	forward_call scratch;
+	zval tm_d_outputs, tm_d_inputs;  /* time_major: [batch, steps, *] copies for the core */
+	void *tm_d_outputs_data = NULL, *tm_d_inputs_data = NULL;
+	zval *family = record->time_major ? &record->family : &record->inputs;
 
-	ZEND_PARSE_PARAMETERS_START(1, 1)
-		Z_PARAM_ARRAY_HT(d_outputs_list)
-	ZEND_PARSE_PARAMETERS_END();
-
+	ZVAL_UNDEF(&tm_d_outputs);
+	ZVAL_UNDEF(&tm_d_inputs);
 	if (record->trace == NULL) {
 		php_gru_throw_runtime("%s: backward() needs a forward() with training true before it", layer_name(layer));
 		RETURN_THROWS();
 	}
 	count = zend_hash_num_elements(d_outputs_list);
+	if (layer->is_cell && count != 1) {
+		php_gru_throw_invalid("dStates must be [dNext_h] for %s, %u NDArrays given", layer_name(layer), count);
+		RETURN_THROWS();
+	}
 	if (count < 1 || count > 2) {
 		php_gru_throw_invalid("dOutputs must be [dOutputs] or [dOutputs, dState] for %s, %u NDArrays given",
 			layer_name(layer), count);
@@ -1192,6 +1227,10 @@ PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, backward)
 	} else {
 		out_shape[1] = (zend_long) record->problem.units;
 	}
+	if (record->time_major && record->problem.return_sequences) {
+		out_shape[0] = (zend_long) record->problem.steps;
+		out_shape[1] = (zend_long) record->problem.batch;
+	}
 	state_shape[0] = (zend_long) record->problem.batch;
 	state_shape[1] = (zend_long) record->problem.units;
 	in_shape[0] = (zend_long) record->problem.batch;
@@ -1211,6 +1250,15 @@ PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, backward)
 		i++;
 	} ZEND_HASH_FOREACH_END();
 
+	if (record->time_major && record->problem.return_sequences) {
+		zend_long shape[3] = {out_shape[1], out_shape[0], out_shape[2]};
+		tm_d_outputs_data = php_gru_ndarray_new(&tm_d_outputs, shape, 3, layer->dtype);
+		if (tm_d_outputs_data == NULL) {
+			goto fail;
+		}
+		transpose_leading(d_outputs.data, tm_d_outputs_data, record->problem.steps, record->problem.batch,
+			record->problem.units * d_outputs.value_size);
+	}
 	if (php_gru_array_open(&record->inputs, "inputs", &inputs) == FAILURE) {
 		goto fail;
 	}
@@ -1241,11 +1289,22 @@ PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, backward)
 			goto fail;
 		}
 	}
-	if (php_gru_array_create(&record->inputs, &layer->backend, in_shape, 3, layer->dtype, &d_inputs_zv,
-			&d_inputs) == FAILURE) {
+	if (layer->is_cell) {
+		in_shape[1] = in_shape[2];
+	}
+	if (record->time_major) {
+		tm_d_inputs_data = php_gru_ndarray_new(&tm_d_inputs, in_shape, 3, layer->dtype);
+		if (tm_d_inputs_data == NULL) {
+			goto fail;
+		}
+		in_shape[0] = (zend_long) record->problem.steps;
+		in_shape[1] = (zend_long) record->problem.batch;
+	}
+	if (php_gru_array_create(family, &layer->backend, in_shape, layer->is_cell ? 2 : 3, layer->dtype,
+			&d_inputs_zv, &d_inputs) == FAILURE) {
 		goto fail;
 	}
-	if (record->has_initial_state && php_gru_array_create(&record->inputs, &layer->backend, state_shape, 2,
+	if (record->has_initial_state && php_gru_array_create(family, &layer->backend, state_shape, 2,
 			layer->dtype, &d_initial_zv, &d_initial) == FAILURE) {
 		goto fail;
 	}
@@ -1259,9 +1318,9 @@ PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, backward)
 	args.input_dropout = record->input_dropout;
 	args.recurrent_dropout = record->recurrent_dropout;
 	args.trace = record->trace;
-	args.d_outputs = d_outputs.data;
+	args.d_outputs = tm_d_outputs_data ? tm_d_outputs_data : d_outputs.data;
 	args.d_state = d_state.data;
-	args.d_inputs = d_inputs.data;
+	args.d_inputs = tm_d_inputs_data ? tm_d_inputs_data : d_inputs.data;
 	args.d_initial_state = record->has_initial_state ? d_initial.data : NULL;
 	args.d_kernel = grads[PARAM_KERNEL].data;
 	args.d_recurrent_kernel = grads[PARAM_RECURRENT_KERNEL].data;
@@ -1269,6 +1328,10 @@ PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, backward)
 	if (php_gru_device_backward(opencl, &record->problem, &weights, &args, &status) != GRU_OK) {
 		php_gru_throw_status(&status);
 		goto fail;
+	}
+	if (tm_d_inputs_data) {
+		transpose_leading(tm_d_inputs_data, d_inputs.data, record->problem.batch, record->problem.steps,
+			record->problem.features * d_inputs.value_size);
 	}
 	if (php_gru_array_commit(&d_inputs) == FAILURE
 		|| (record->has_initial_state && php_gru_array_commit(&d_initial) == FAILURE)) {
@@ -1282,7 +1345,13 @@ PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, backward)
 
 	array_init_size(return_value, 2);
 	add_next_index_zval(return_value, &d_inputs_zv);
-	if (record->has_initial_state) {
+	if (layer->is_cell) {
+		/* Rindow's cells: [dInputs, [dPrev_h]] */
+		zval d_states;
+		array_init_size(&d_states, 1);
+		add_next_index_zval(&d_states, &d_initial_zv);
+		add_next_index_zval(return_value, &d_states);
+	} else if (record->has_initial_state) {
 		add_next_index_zval(return_value, &d_initial_zv);
 	}
 	ZVAL_UNDEF(&d_inputs_zv);
@@ -1302,9 +1371,149 @@ cleanup:
 	php_gru_array_release(&d_initial);
 	release_views(grads, PARAM_COUNT);
 	forward_call_release(&scratch);
+	zval_ptr_dtor(&tm_d_outputs);
+	zval_ptr_dtor(&tm_d_inputs);
 	if (workspace_block) {
 		efree(workspace_block);
 	}
+}
+
+PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, backward)
+{
+	HashTable *d_outputs_list;
+
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_ARRAY_HT(d_outputs_list)
+	ZEND_PARSE_PARAMETERS_END();
+	php_gru_layer_backward(Z_GRU_LAYER_P(ZEND_THIS), d_outputs_list, return_value);
+}
+
+/* ---- a cell's steps kept in Rindow's calcState -------------------------- */
+
+#define RECORD_PROPERTY "rindow_gru_step"
+#define RECORD_INPUTS_PROPERTY "rindow_gru_step_inputs"
+
+typedef struct {
+	gru_problem problem;
+	bool has_initial_state;
+	size_t trace_bytes;
+	size_t input_dropout_bytes;
+	size_t recurrent_dropout_bytes;
+} saved_record_header;
+
+/*
+ * Moves the training record of the last forward into `holder` (Rindow's
+ * calcState object) as a string property, so that the steps of a sequence
+ * can be taken back in any order by backward(..., $calcState).
+ */
+zend_result php_gru_layer_record_save(php_gru_layer *layer, zval *holder)
+{
+	php_gru_training_record *record = &layer->record;
+	saved_record_header header = {0};
+	const size_t es = php_gru_dtype_size(layer->dtype);
+	gru_status status;
+	zend_string *bytes;
+	char *p;
+
+	if (record->trace == NULL) {
+		return SUCCESS;
+	}
+	gru_status_clear(&status);
+	if (gru_trace_bytes(&record->problem, &header.trace_bytes, &status) != GRU_OK) {
+		php_gru_throw_status(&status);
+		return FAILURE;
+	}
+	header.problem = record->problem;
+	header.has_initial_state = record->has_initial_state;
+	/* sizes were checked when the masks were drawn */
+	header.input_dropout_bytes = record->input_dropout ? record->problem.batch * record->problem.features * es : 0;
+	header.recurrent_dropout_bytes = record->recurrent_dropout ? record->problem.batch * record->problem.units * es : 0;
+	bytes = zend_string_alloc(sizeof(header) + header.trace_bytes + header.input_dropout_bytes
+		+ header.recurrent_dropout_bytes, 0);
+	p = ZSTR_VAL(bytes);
+	memcpy(p, &header, sizeof(header));
+	p += sizeof(header);
+	memcpy(p, record->trace, header.trace_bytes);
+	p += header.trace_bytes;
+	if (header.input_dropout_bytes) {
+		memcpy(p, record->input_dropout, header.input_dropout_bytes);
+		p += header.input_dropout_bytes;
+	}
+	if (header.recurrent_dropout_bytes) {
+		memcpy(p, record->recurrent_dropout, header.recurrent_dropout_bytes);
+		p += header.recurrent_dropout_bytes;
+	}
+	*p = '\0';
+	zend_update_property_str(Z_OBJCE_P(holder), Z_OBJ_P(holder), RECORD_PROPERTY, sizeof(RECORD_PROPERTY) - 1, bytes);
+	zend_string_release(bytes);
+	zend_update_property(Z_OBJCE_P(holder), Z_OBJ_P(holder), RECORD_INPUTS_PROPERTY,
+		sizeof(RECORD_INPUTS_PROPERTY) - 1, &record->inputs);
+	release_training_record(layer);
+	return EG(exception) ? FAILURE : SUCCESS;
+}
+
+/* Takes a record saved by php_gru_layer_record_save() back as the layer's training record. */
+zend_result php_gru_layer_record_restore(php_gru_layer *layer, zval *holder)
+{
+	php_gru_training_record *record = &layer->record;
+	saved_record_header header;
+	zval *saved, *inputs, rv1, rv2;
+	const char *p;
+	void *aligned;
+
+	saved = zend_read_property(Z_OBJCE_P(holder), Z_OBJ_P(holder), RECORD_PROPERTY, sizeof(RECORD_PROPERTY) - 1,
+		true, &rv1);
+	inputs = zend_read_property(Z_OBJCE_P(holder), Z_OBJ_P(holder), RECORD_INPUTS_PROPERTY,
+		sizeof(RECORD_INPUTS_PROPERTY) - 1, true, &rv2);
+	ZVAL_DEREF(saved);
+	ZVAL_DEREF(inputs);
+	if (Z_TYPE_P(saved) != IS_STRING || Z_STRLEN_P(saved) < sizeof(header) || Z_TYPE_P(inputs) != IS_OBJECT) {
+		php_gru_throw_runtime("%s: backward() needs the calcState of a forward() with training true",
+			layer_name(layer));
+		return FAILURE;
+	}
+	memcpy(&header, Z_STRVAL_P(saved), sizeof(header));
+	if (Z_STRLEN_P(saved) != sizeof(header) + header.trace_bytes + header.input_dropout_bytes
+			+ header.recurrent_dropout_bytes
+		|| header.problem.features != (size_t) layer->features || header.problem.units != (size_t) layer->config.units
+		|| header.problem.dtype != (gru_dtype) layer->dtype) {
+		php_gru_throw_runtime("%s: this calcState holds a step of another layer or weights", layer_name(layer));
+		return FAILURE;
+	}
+	release_training_record(layer);
+	p = Z_STRVAL_P(saved) + sizeof(header);
+	record->allocation = alloc_aligned(header.trace_bytes, "GRU training record", &aligned);
+	if (record->allocation == NULL) {
+		return FAILURE;
+	}
+	memcpy(aligned, p, header.trace_bytes);
+	record->trace = aligned;
+	p += header.trace_bytes;
+	if (header.input_dropout_bytes + header.recurrent_dropout_bytes > 0) {
+		size_t in_padded = (header.input_dropout_bytes + GRU_ALIGNMENT - 1) / GRU_ALIGNMENT * GRU_ALIGNMENT;
+		char *base;
+
+		record->dropout_block = alloc_aligned(in_padded + header.recurrent_dropout_bytes, "GRU dropout masks",
+			&aligned);
+		if (record->dropout_block == NULL) {
+			release_training_record(layer);
+			return FAILURE;
+		}
+		base = aligned;
+		if (header.input_dropout_bytes) {
+			memcpy(base, p, header.input_dropout_bytes);
+			record->input_dropout = base;
+			p += header.input_dropout_bytes;
+		}
+		if (header.recurrent_dropout_bytes) {
+			memcpy(base + in_padded, p, header.recurrent_dropout_bytes);
+			record->recurrent_dropout = base + in_padded;
+		}
+	}
+	record->problem = header.problem;
+	record->has_initial_state = header.has_initial_state;
+	ZVAL_COPY(&record->inputs, inputs);
+	return SUCCESS;
 }
 
 /* ---- methods ------------------------------------------------------------ */
@@ -1317,7 +1526,6 @@ PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, __construct)
 	php_gru_layer *layer = Z_GRU_LAYER_P(ZEND_THIS);
 	php_gru_layer_config config;
 	zval backend;
-	uint64_t seed;
 
 	ZEND_PARSE_PARAMETERS_START(0, -1)
 		Z_PARAM_OPTIONAL
@@ -1338,6 +1546,14 @@ PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, __construct)
 		zval_ptr_dtor(&backend);
 		RETURN_THROWS();
 	}
+	php_gru_layer_configure(layer, &config, &backend);
+}
+
+void php_gru_layer_configure(php_gru_layer *layer, php_gru_layer_config *config_in, zval *backend_in)
+{
+	php_gru_layer_config config = *config_in;
+	uint64_t seed;
+
 	/* A second __construct() call replaces the configuration and forgets the weights. */
 	php_gru_layer_config_destroy(&layer->config);
 	zval_ptr_dtor(&layer->backend);
@@ -1346,7 +1562,7 @@ PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, __construct)
 	zval_ptr_dtor(&layer->carried_state);
 	ZVAL_UNDEF(&layer->carried_state);
 	layer->config = config;
-	ZVAL_COPY_VALUE(&layer->backend, &backend);
+	ZVAL_COPY_VALUE(&layer->backend, backend_in);
 	layer->built = false;
 	layer->dtype = PHP_GRU_DTYPE_FLOAT32;
 	layer->timesteps = config.has_input_shape ? config.input_timesteps : -1;
@@ -1361,6 +1577,22 @@ PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, __construct)
 	 * makes everything reproducible.
 	 */
 	gru_rng_seed(&layer->dropout_rng, config.has_seed ? (uint64_t) config.seed : seed ^ UINT64_C(0xd1b54a32d192ed03));
+}
+
+void php_gru_layer_unbuild(php_gru_layer *layer)
+{
+	uint64_t seed = ((uint64_t) php_mt_rand() << 32) | php_mt_rand();
+
+	release_params(layer);
+	release_training_record(layer);
+	zval_ptr_dtor(&layer->carried_state);
+	ZVAL_UNDEF(&layer->carried_state);
+	layer->built = false;
+	layer->timesteps = layer->config.has_input_shape ? layer->config.input_timesteps : -1;
+	layer->features = layer->config.has_input_shape ? layer->config.input_features : 0;
+	gru_rng_seed(&layer->rng, seed);
+	gru_rng_seed(&layer->dropout_rng, layer->config.has_seed ? (uint64_t) layer->config.seed
+		: seed ^ UINT64_C(0xd1b54a32d192ed03));
 }
 
 /* Reads build()'s first argument into [timesteps, features] and a dtype. */
@@ -1416,7 +1648,7 @@ static zend_result build_input_shape(const php_gru_layer *layer, zval *inputs, z
 		php_gru_array_release(&view);
 		return FAILURE;
 	}
-	*timesteps = view.shape[1];
+	*timesteps = view.shape[layer->config.time_major ? 0 : 1];
 	*features = view.shape[2];
 	*dtype = view.dtype;
 	php_gru_array_release(&view);
@@ -1445,9 +1677,24 @@ PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, build)
 	}
 	layer->built = false;
 	release_training_record(layer);
-	if (layer_build(layer, timesteps, features, dtype, sample_weights) == FAILURE) {
+	if (php_gru_layer_build(layer, timesteps, features, dtype, sample_weights) == FAILURE) {
 		RETURN_THROWS();
 	}
+}
+
+static void layer_forward(INTERNAL_FUNCTION_PARAMETERS)
+{
+	zval *inputs, *training = NULL, *mask = NULL;
+	HashTable *initial_states = NULL;
+
+	ZEND_PARSE_PARAMETERS_START(1, 4)
+		Z_PARAM_OBJECT(inputs)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_ZVAL(training)
+		Z_PARAM_ARRAY_HT_OR_NULL(initial_states)
+		Z_PARAM_OBJECT_OR_NULL(mask)
+	ZEND_PARSE_PARAMETERS_END();
+	php_gru_layer_forward(Z_GRU_LAYER_P(ZEND_THIS), inputs, training, initial_states, mask, return_value);
 }
 
 PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, forward)
@@ -1460,8 +1707,9 @@ PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, __invoke)
 	layer_forward(INTERNAL_FUNCTION_PARAM_PASSTHRU);
 }
 
-static void return_param_list(php_gru_layer *layer, zval *list, zval *return_value)
+void php_gru_layer_param_list(php_gru_layer *layer, bool grads, zval *return_value)
 {
+	zval *list = grads ? layer->grads : layer->params;
 	int i;
 
 	array_init_size(return_value, PARAM_COUNT);
@@ -1477,13 +1725,13 @@ static void return_param_list(php_gru_layer *layer, zval *list, zval *return_val
 PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, getParams)
 {
 	ZEND_PARSE_PARAMETERS_NONE();
-	return_param_list(Z_GRU_LAYER_P(ZEND_THIS), Z_GRU_LAYER_P(ZEND_THIS)->params, return_value);
+	php_gru_layer_param_list(Z_GRU_LAYER_P(ZEND_THIS), false, return_value);
 }
 
 PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, getGrads)
 {
 	ZEND_PARSE_PARAMETERS_NONE();
-	return_param_list(Z_GRU_LAYER_P(ZEND_THIS), Z_GRU_LAYER_P(ZEND_THIS)->grads, return_value);
+	php_gru_layer_param_list(Z_GRU_LAYER_P(ZEND_THIS), true, return_value);
 }
 
 static void add_timesteps(zval *array, zend_long timesteps)
@@ -1547,6 +1795,41 @@ static void add_initializer_name(zval *options, const char *key, zval *initializ
 	}
 }
 
+void php_gru_layer_add_common_config(const php_gru_layer_config *config, zval *options)
+{
+	add_assoc_bool(options, "use_bias", config->use_bias);
+	if (config->activation_name) {
+		add_assoc_str(options, "activation", zend_string_copy(config->activation_name));
+	} else {
+		add_assoc_null(options, "activation");
+	}
+	if (config->recurrent_activation_name) {
+		add_assoc_str(options, "recurrent_activation", zend_string_copy(config->recurrent_activation_name));
+	} else {
+		add_assoc_null(options, "recurrent_activation");
+	}
+	add_initializer_name(options, "kernel_initializer", (zval *) &config->kernel_initializer);
+	add_initializer_name(options, "recurrent_initializer", (zval *) &config->recurrent_initializer);
+	add_initializer_name(options, "bias_initializer", (zval *) &config->bias_initializer);
+}
+
+void php_gru_layer_add_keras_config(const php_gru_layer_config *config, zval *options)
+{
+	/* Keras's options only when set, so that by default the config is Rindow's */
+	if (config->dropout != 0.0) {
+		add_assoc_double(options, "dropout", config->dropout);
+	}
+	if (config->recurrent_dropout != 0.0) {
+		add_assoc_double(options, "recurrent_dropout", config->recurrent_dropout);
+	}
+	if (config->has_seed) {
+		add_assoc_long(options, "seed", config->seed);
+	}
+	if (config->device != PHP_GRU_DEVICE_AUTO) {
+		add_assoc_string(options, "device", php_gru_device_name(config->device));
+	}
+}
+
 PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, getConfig)
 {
 	php_gru_layer *layer = Z_GRU_LAYER_P(ZEND_THIS);
@@ -1563,37 +1846,15 @@ PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, getConfig)
 	} else {
 		add_assoc_null(&options, "input_shape");
 	}
-	add_assoc_bool(&options, "use_bias", config->use_bias);
-	if (config->activation_name) {
-		add_assoc_str(&options, "activation", zend_string_copy(config->activation_name));
-	} else {
-		add_assoc_null(&options, "activation");
-	}
-	if (config->recurrent_activation_name) {
-		add_assoc_str(&options, "recurrent_activation", zend_string_copy(config->recurrent_activation_name));
-	} else {
-		add_assoc_null(&options, "recurrent_activation");
-	}
-	add_initializer_name(&options, "kernel_initializer", &config->kernel_initializer);
-	add_initializer_name(&options, "recurrent_initializer", &config->recurrent_initializer);
-	add_initializer_name(&options, "bias_initializer", &config->bias_initializer);
+	php_gru_layer_add_common_config(config, &options);
 	add_assoc_bool(&options, "return_sequences", config->return_sequences);
 	add_assoc_bool(&options, "return_state", config->return_state);
 	add_assoc_bool(&options, "go_backwards", config->go_backwards);
 	add_assoc_bool(&options, "stateful", config->stateful);
 	add_assoc_bool(&options, "reset_after", config->reset_after);
-	/* Keras's options only when set, so that by default the config is Rindow's */
-	if (config->dropout != 0.0) {
-		add_assoc_double(&options, "dropout", config->dropout);
-	}
-	if (config->recurrent_dropout != 0.0) {
-		add_assoc_double(&options, "recurrent_dropout", config->recurrent_dropout);
-	}
-	if (config->has_seed) {
-		add_assoc_long(&options, "seed", config->seed);
-	}
-	if (config->device != PHP_GRU_DEVICE_AUTO) {
-		add_assoc_string(&options, "device", php_gru_device_name(config->device));
+	php_gru_layer_add_keras_config(config, &options);
+	if (config->time_major) {
+		add_assoc_bool(&options, "time_major", true);
 	}
 
 	array_init_size(return_value, 2);

@@ -28,6 +28,7 @@ typedef enum {
 	OPT_SEED,
 	/* this extension's, after Keras's */
 	OPT_DEVICE,
+	OPT_TIME_MAJOR,
 	OPT_COUNT
 } option_index;
 
@@ -35,7 +36,33 @@ static const char *const option_names[OPT_COUNT] = {
 	"units", "input_shape", "activation", "recurrent_activation", "use_bias",
 	"kernel_initializer", "recurrent_initializer", "bias_initializer",
 	"return_sequences", "return_state", "go_backwards", "stateful", "reset_after", "name",
-	"dropout", "recurrent_dropout", "seed", "device"
+	"dropout", "recurrent_dropout", "seed", "device", "time_major"
+};
+
+/* Which options a class takes, in its positional order after the backend. */
+typedef struct {
+	const char *class_name;
+	const option_index *order;
+	uint32_t count;
+} option_set;
+
+static const option_index gru_order[] = {
+	OPT_UNITS, OPT_INPUT_SHAPE, OPT_ACTIVATION, OPT_RECURRENT_ACTIVATION, OPT_USE_BIAS,
+	OPT_KERNEL_INITIALIZER, OPT_RECURRENT_INITIALIZER, OPT_BIAS_INITIALIZER,
+	OPT_RETURN_SEQUENCES, OPT_RETURN_STATE, OPT_GO_BACKWARDS, OPT_STATEFUL, OPT_RESET_AFTER, OPT_NAME,
+	OPT_DROPOUT, OPT_RECURRENT_DROPOUT, OPT_SEED, OPT_DEVICE, OPT_TIME_MAJOR
+};
+
+/* Rindow's GRUCell($backend, $units, $input_shape, ...); Keras's dropout options and ours after. */
+static const option_index cell_order[] = {
+	OPT_UNITS, OPT_INPUT_SHAPE, OPT_ACTIVATION, OPT_RECURRENT_ACTIVATION, OPT_USE_BIAS,
+	OPT_KERNEL_INITIALIZER, OPT_RECURRENT_INITIALIZER, OPT_BIAS_INITIALIZER, OPT_RESET_AFTER,
+	OPT_DROPOUT, OPT_RECURRENT_DROPOUT, OPT_SEED, OPT_NAME, OPT_DEVICE
+};
+
+static const option_set option_sets[] = {
+	{"GRU", gru_order, sizeof(gru_order) / sizeof(gru_order[0])},
+	{"GRUCell", cell_order, sizeof(cell_order) / sizeof(cell_order[0])},
 };
 
 static const struct {
@@ -138,7 +165,7 @@ static zend_result read_initializer(zval *value, option_index index, zval *out)
 	return SUCCESS;
 }
 
-static zend_result read_input_shape(const zval *value, php_gru_layer_config *config)
+static zend_result read_input_shape(const zval *value, php_gru_layer_config *config, bool cell)
 {
 	zval *dim;
 	zend_long dims[2];
@@ -150,6 +177,19 @@ static zend_result read_input_shape(const zval *value, php_gru_layer_config *con
 	if (Z_TYPE_P(value) != IS_ARRAY) {
 		throw_type("input_shape", "of type ?array", value);
 		return FAILURE;
+	}
+	if (cell) {
+		/* a cell's input is [batch, features]; it runs one step */
+		dim = zend_hash_index_find(Z_ARRVAL_P(value), 0);
+		if (zend_hash_num_elements(Z_ARRVAL_P(value)) != 1 || dim == NULL || Z_TYPE_P(dim) != IS_LONG
+			|| Z_LVAL_P(dim) <= 0) {
+			php_gru_throw_invalid("GRUCell option input_shape must be [features], a positive integer");
+			return FAILURE;
+		}
+		config->has_input_shape = true;
+		config->input_timesteps = 1;
+		config->input_features = Z_LVAL_P(dim);
+		return SUCCESS;
 	}
 	if (zend_hash_num_elements(Z_ARRVAL_P(value)) != 2) {
 		php_gru_throw_invalid("GRU option input_shape must be [timesteps, features], %u dimensions given",
@@ -264,36 +304,53 @@ static void set_defaults(php_gru_layer_config *config)
 }
 
 /* Places the arguments into values[] by option, refusing unknown and doubled ones. */
-static zend_result collect_options(zval values[OPT_COUNT], uint32_t first_index, zval *positional,
-		uint32_t positional_count, HashTable *named)
+/* Throws "Unknown option 'x' in <class>: expected a, b or c". */
+static void throw_unknown_option(const option_set *set, zend_string *key)
+{
+	smart_str expected = {0};
+	uint32_t i;
+
+	for (i = 0; i < set->count; i++) {
+		if (i > 0) {
+			smart_str_appends(&expected, i + 1 == set->count ? " or " : ", ");
+		}
+		smart_str_appends(&expected, option_names[set->order[i]]);
+	}
+	smart_str_0(&expected);
+	php_gru_throw_invalid("Unknown option '%s' in %s: expected %s", ZSTR_VAL(key), set->class_name,
+		ZSTR_VAL(expected.s));
+	smart_str_free(&expected);
+}
+
+static zend_result collect_options(const option_set *set, zval values[OPT_COUNT], uint32_t first_index,
+		zval *positional, uint32_t positional_count, HashTable *named)
 {
 	uint32_t i;
 	zend_string *key;
 	zval *value;
 
-	if (first_index + positional_count > OPT_COUNT) {
-		php_gru_throw_invalid("GRU takes at most %d options, %u given", OPT_COUNT, first_index + positional_count);
+	if (first_index + positional_count > set->count) {
+		php_gru_throw_invalid("%s takes at most %u options, %u given", set->class_name, set->count,
+			first_index + positional_count);
 		return FAILURE;
 	}
 	for (i = 0; i < positional_count; i++) {
-		ZVAL_COPY_VALUE(&values[first_index + i], &positional[i]);
+		ZVAL_COPY_VALUE(&values[set->order[first_index + i]], &positional[i]);
 	}
 	if (named == NULL) {
 		return SUCCESS;
 	}
 	ZEND_HASH_FOREACH_STR_KEY_VAL(named, key, value) {
 		int index = -1;
-		for (i = 0; i < OPT_COUNT; i++) {
-			if (zend_string_equals_cstr(key, option_names[i], strlen(option_names[i]))) {
-				index = (int) i;
+		for (i = 0; i < set->count; i++) {
+			const char *option = option_names[set->order[i]];
+			if (zend_string_equals_cstr(key, option, strlen(option))) {
+				index = (int) set->order[i];
 				break;
 			}
 		}
 		if (index < 0) {
-			php_gru_throw_invalid("Unknown option '%s' in GRU: expected units, input_shape, activation, "
-				"recurrent_activation, use_bias, kernel_initializer, recurrent_initializer, bias_initializer, "
-				"return_sequences, return_state, go_backwards, stateful, reset_after, name, dropout, "
-				"recurrent_dropout, seed or device", ZSTR_VAL(key));
+			throw_unknown_option(set, key);
 			return FAILURE;
 		}
 		if (!Z_ISUNDEF(values[index])) {
@@ -308,6 +365,14 @@ static zend_result collect_options(zval values[OPT_COUNT], uint32_t first_index,
 zend_result php_gru_layer_config_parse(php_gru_layer_config *config, zval *backend, zval *first,
 		zval *positional, uint32_t positional_count, HashTable *named)
 {
+	return php_gru_layer_config_parse_ex(PHP_GRU_OPTIONS_GRU, config, backend, first, positional, positional_count,
+		named);
+}
+
+zend_result php_gru_layer_config_parse_ex(php_gru_option_kind kind, php_gru_layer_config *config, zval *backend,
+		zval *first, zval *positional, uint32_t positional_count, HashTable *named)
+{
+	const option_set *set = &option_sets[kind];
 	zval values[OPT_COUNT];
 	uint32_t i, first_index = 0;
 
@@ -324,16 +389,17 @@ zend_result php_gru_layer_config_parse(php_gru_layer_config *config, zval *backe
 		ZVAL_COPY_VALUE(&values[OPT_UNITS], first);
 		first_index = 1;
 	} else if (first != NULL && Z_TYPE_P(first) != IS_NULL) {
-		zend_type_error("GRU::__construct(): Argument #1 must be a backend object or the units (int), %s given",
-			zend_zval_type_name(first));
+		zend_type_error("%s::__construct(): Argument #1 must be a backend object or the units (int), %s given",
+			set->class_name, zend_zval_type_name(first));
 		return FAILURE;
 	}
-	if (collect_options(values, first_index, positional, positional_count, named) == FAILURE) {
+	if (collect_options(set, values, first_index, positional, positional_count, named) == FAILURE) {
 		return FAILURE;
 	}
 
 	if (Z_ISUNDEF(values[OPT_UNITS]) || Z_TYPE(values[OPT_UNITS]) == IS_NULL) {
-		php_gru_throw_invalid("GRU needs units: new GRU(units) or new GRU($backend, units)");
+		php_gru_throw_invalid("%s needs units: new %s(units) or new %s($backend, units)", set->class_name,
+			set->class_name, set->class_name);
 		return FAILURE;
 	}
 	if (Z_TYPE(values[OPT_UNITS]) != IS_LONG) {
@@ -346,7 +412,7 @@ zend_result php_gru_layer_config_parse(php_gru_layer_config *config, zval *backe
 	}
 	config->units = Z_LVAL(values[OPT_UNITS]);
 
-	if (read_input_shape(&values[OPT_INPUT_SHAPE], config) == FAILURE
+	if (read_input_shape(&values[OPT_INPUT_SHAPE], config, kind == PHP_GRU_OPTIONS_CELL) == FAILURE
 		|| read_activation(&values[OPT_ACTIVATION], OPT_ACTIVATION, &config->activation, &config->activation_name) == FAILURE
 		|| read_activation(&values[OPT_RECURRENT_ACTIVATION], OPT_RECURRENT_ACTIVATION,
 			&config->recurrent_activation, &config->recurrent_activation_name) == FAILURE
@@ -363,7 +429,8 @@ zend_result php_gru_layer_config_parse(php_gru_layer_config *config, zval *backe
 		|| read_rate(&values[OPT_DROPOUT], OPT_DROPOUT, &config->dropout) == FAILURE
 		|| read_rate(&values[OPT_RECURRENT_DROPOUT], OPT_RECURRENT_DROPOUT, &config->recurrent_dropout) == FAILURE
 		|| read_seed(&values[OPT_SEED], config) == FAILURE
-		|| read_device(&values[OPT_DEVICE], config) == FAILURE) {
+		|| read_device(&values[OPT_DEVICE], config) == FAILURE
+		|| read_bool(&values[OPT_TIME_MAJOR], OPT_TIME_MAJOR, &config->time_major) == FAILURE) {
 		return FAILURE;
 	}
 
@@ -373,6 +440,8 @@ zend_result php_gru_layer_config_parse(php_gru_layer_config *config, zval *backe
 			return FAILURE;
 		}
 		config->name = zend_string_copy(Z_STR(values[OPT_NAME]));
+	} else if (kind == PHP_GRU_OPTIONS_CELL) {
+		config->name = zend_string_init("grucell", sizeof("grucell") - 1, 0);
 	} else {
 		config->name = zend_string_init("gru", sizeof("gru") - 1, 0);
 	}

@@ -36,6 +36,7 @@ typedef struct {
 	zend_long seed;
 	/* where it computes (after Keras's options) */
 	php_gru_device device;             /* auto (the default), cpu or opencl */
+	bool time_major;                   /* inputs [timesteps, batch, features] (GRU only) */
 } php_gru_layer_config;
 
 /*
@@ -46,6 +47,16 @@ typedef struct {
  */
 zend_result php_gru_layer_config_parse(php_gru_layer_config *config, zval *backend, zval *first,
 		zval *positional, uint32_t positional_count, HashTable *named);
+
+/* Which constructor's options: GRU's, or GRUCell's (a subset, in Rindow's GRUCell order). */
+typedef enum {
+	PHP_GRU_OPTIONS_GRU = 0,
+	PHP_GRU_OPTIONS_CELL
+} php_gru_option_kind;
+
+/* php_gru_layer_config_parse() for the options of `kind`; any other option is unknown. */
+zend_result php_gru_layer_config_parse_ex(php_gru_option_kind kind, php_gru_layer_config *config, zval *backend,
+		zval *first, zval *positional, uint32_t positional_count, HashTable *named);
 
 void php_gru_layer_config_destroy(php_gru_layer_config *config);
 
