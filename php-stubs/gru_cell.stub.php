@@ -1,0 +1,99 @@
+<?php
+
+/** @generate-class-entries */
+
+namespace Rindow\NeuralNetworks\Layer;
+
+/**
+ * One step of a gated recurrent unit, run natively (rindow_gru extension):
+ * Rindow's Rindow\NeuralNetworks\Layer\GRUCell.
+ *
+ * The weights have GRU's layout (kernel [features, 3*units], recurrent
+ * kernel [units, 3*units] with reset_after or [3*units, units] without,
+ * bias [2, 3*units] or [3*units]), so they move between GRU and GRUCell
+ * unchanged: T forward() calls of a GRUCell give what one GRU gives over
+ * T timesteps. It runs the GRU's core with one timestep.
+ *
+ *     new GRUCell(64);
+ *     new GRUCell($backend, 64, input_shape: [32]);   // Rindow's builder
+ *
+ * Options, positional after units (Rindow's GRUCell order) or named:
+ *   - int        units                  (required)
+ *   - ?array     input_shape = null     [features]
+ *   - ?string    activation = 'tanh'
+ *   - ?string    recurrent_activation = 'sigmoid'
+ *   - bool       use_bias = true
+ *   - string|callable kernel_initializer = 'glorot_uniform'
+ *   - string|callable recurrent_initializer = 'orthogonal'
+ *   - string|callable bias_initializer = 'zeros'
+ *   - bool       reset_after = true
+ *   - float      dropout = 0.0, float recurrent_dropout = 0.0, ?int seed = null
+ *                (as GRU's, with masks drawn afresh at each training forward())
+ *   - ?string    name = null            defaults to 'grucell'
+ *   - ?string    device = 'auto'        as GRU's
+ *
+ * backward() follows the last forward() run with training true, or, as
+ * Rindow's RNN layers call cells, the forward() that was given the same
+ * $calcState object: a training forward() with a $calcState keeps what its
+ * backward() needs in that object (two properties named rindow_gru_step*),
+ * so the steps of a sequence can be differentiated in reverse order.
+ *
+ * @not-serializable
+ */
+class GRUCell
+{
+	/**
+	 * @param object|int|null $backend Rindow's backend, or the units when
+	 *                                 called without one.
+	 */
+	public function __construct(object|int|null $backend = null, mixed ...$options) {}
+
+	/**
+	 * Creates the weights. $inputs is an NDArray [batch, features], a shape
+	 * [features], or null to use input_shape. $sampleWeights as GRU's.
+	 *
+	 * @param array|null $sampleWeights
+	 */
+	public function build(mixed $inputs = null, ?array $sampleWeights = null): void {}
+
+	/**
+	 * One step.
+	 *
+	 * @param object $inputs [batch, features]
+	 * @param array $states [h [batch, units]]
+	 * @param mixed $training true keeps what backward() needs
+	 * @param object|null $calcState Rindow's per-step state object; a
+	 *        training forward() keeps its record there for backward()
+	 * @return array [next_h [batch, units]]
+	 */
+	public function forward(object $inputs, array $states, mixed $training = null, ?object $calcState = null): array {}
+
+	/**
+	 * Gradients of the last forward() run with training true. Weight
+	 * gradients land in getGrads() (overwritten, not accumulated).
+	 *
+	 * @param array $dStates [dNext_h [batch, units]]
+	 * @param object|null $calcState the object given to that step's forward()
+	 * @return array [dInputs [batch, features], [dPrev_h [batch, units]]]
+	 */
+	public function backward(array $dStates, ?object $calcState = null): array {}
+
+	/** @return array [kernel, recurrentKernel, bias] (bias only with use_bias) */
+	public function getParams(): array {}
+
+	/** @return array gradients of the params, same order and shapes */
+	public function getGrads(): array {}
+
+	/** @return array [units] */
+	public function outputShape(): array {}
+
+	/** @return array|null [features] */
+	public function inputShape(): ?array {}
+
+	/** @return array */
+	public function getConfig(): array {}
+
+	public function name(): string {}
+
+	public function isBuilt(): bool {}
+}
