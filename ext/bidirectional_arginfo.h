@@ -1,0 +1,89 @@
+/* This is a generated file, edit the .stub.php file instead.
+ * Stub hash: 124c3dc906a54074e2ab82a739585cf88344edbc */
+
+ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional___construct, 0, 0, 1)
+	ZEND_ARG_TYPE_INFO(0, layer, IS_OBJECT, 0)
+	ZEND_ARG_VARIADIC_TYPE_INFO(0, options, IS_MIXED, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_build, 0, 0, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, inputs, IS_MIXED, 0, "null")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, sampleWeights, IS_ARRAY, 1, "null")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_forward, 0, 1, MAY_BE_OBJECT|MAY_BE_ARRAY)
+	ZEND_ARG_TYPE_INFO(0, inputs, IS_OBJECT, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, training, IS_MIXED, 0, "null")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, initialStates, IS_ARRAY, 1, "null")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, mask, IS_OBJECT, 1, "null")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_backward, 0, 1, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, dOutputs, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional___invoke arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_forward
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getParams, 0, 0, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getGrads arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getParams
+
+#define arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_outputShape arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getParams
+
+#define arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getConfig arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getParams
+
+ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getForwardLayer, 0, 0, Rindow\\\116euralNetworks\\Layer\\GRU, 0)
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getBackwardLayer arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getForwardLayer
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_name, 0, 0, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_isBuilt, 0, 0, _IS_BOOL, 0)
+ZEND_END_ARG_INFO()
+
+
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, __construct);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, build);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, forward);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, backward);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, __invoke);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, getParams);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, getGrads);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, outputShape);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, getConfig);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, getForwardLayer);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, getBackwardLayer);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, name);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, isBuilt);
+
+
+static const zend_function_entry class_Rindow_NeuralNetworks_Layer_Bidirectional_methods[] = {
+	ZEND_ME(Rindow_NeuralNetworks_Layer_Bidirectional, __construct, arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional___construct, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_Bidirectional, build, arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_build, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_Bidirectional, forward, arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_forward, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_Bidirectional, backward, arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_backward, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_Bidirectional, __invoke, arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional___invoke, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_Bidirectional, getParams, arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getParams, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_Bidirectional, getGrads, arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getGrads, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_Bidirectional, outputShape, arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_outputShape, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_Bidirectional, getConfig, arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getConfig, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_Bidirectional, getForwardLayer, arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getForwardLayer, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_Bidirectional, getBackwardLayer, arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getBackwardLayer, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_Bidirectional, name, arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_name, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_Bidirectional, isBuilt, arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_isBuilt, ZEND_ACC_PUBLIC)
+	ZEND_FE_END
+};
+
+static zend_class_entry *register_class_Rindow_NeuralNetworks_Layer_Bidirectional(void)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Rindow\\NeuralNetworks\\Layer", "Bidirectional", class_Rindow_NeuralNetworks_Layer_Bidirectional_methods);
+	class_entry = zend_register_internal_class_ex(&ce, NULL);
+	class_entry->ce_flags |= ZEND_ACC_NOT_SERIALIZABLE;
+
+	return class_entry;
+}
