@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: e8de1f5b6b2404fce1f398fe09f5d3c691391826 */
+ * Stub hash: d02af67d0f9561eaf8956ce49eda5f370b235480 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_GRU___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_MASK(0, backend, MAY_BE_OBJECT|MAY_BE_LONG|MAY_BE_NULL, "null")

@@ -10,6 +10,8 @@
 #include "php_rindow_gru.h"
 #include "gru_ndarray.h"
 #include "gru_layer.h"
+#include "gru_cell.h"
+#include "gru_bidirectional.h"
 #include "gru_runtime.h"
 #include "gru_runtime_class.h"
 #include "gru_device.h"
@@ -45,6 +47,8 @@ static PHP_MINIT_FUNCTION(rindow_gru)
 	REGISTER_INI_ENTRIES();
 	php_gru_register_ndarray_classes();
 	php_gru_register_layer_classes();
+	php_gru_register_cell_class();
+	php_gru_register_bidirectional_class();
 	php_gru_register_runtime_class();
 	return SUCCESS;
 }

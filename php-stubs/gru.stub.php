@@ -53,6 +53,13 @@ namespace Rindow\NeuralNetworks\Layer;
  *                                       no OpenCL device, a RuntimeException naming
  *                                       the OpenCL error, at the first forward().
  *                                       getConfig() lists it when not 'auto'.
+ *   - bool       time_major = false     inputs [timesteps, batch, features] and, with
+ *                                       return_sequences, outputs [timesteps, batch,
+ *                                       units] (Keras's option); masks stay
+ *                                       [batch, timesteps]. Done by a transpose
+ *                                       copy around the core (a core taking
+ *                                       strides would avoid it). getConfig()
+ *                                       lists it when true.
  *
  * Dropout (Keras 3's GRUCell semantics): only in a forward() with training
  * true, and only for a rate in (0, 1). Each such forward() draws fresh
