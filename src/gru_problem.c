@@ -239,16 +239,21 @@ gru_status_code gru_problem_check(const gru_problem *problem, gru_status *status
 	return GRU_OK;
 }
 
+/* What every *_bytes function checks first: somewhere to write, and a valid problem. */
+static gru_status_code check_bytes_request(const gru_problem *problem, const size_t *bytes, gru_status *status)
+{
+	if (bytes == NULL) {
+		return gru_status_set(status, GRU_E_INVALID, "bytes must not be NULL");
+	}
+	return gru_problem_check(problem, status);
+}
+
 gru_status_code gru_forward_workspace_bytes(const gru_problem *problem, size_t *bytes, gru_status *status)
 {
 	gru_forward_layout layout;
 	gru_status_code code;
 
-	gru_status_clear(status);
-	if (bytes == NULL) {
-		return gru_status_set(status, GRU_E_INVALID, "bytes must not be NULL");
-	}
-	if ((code = gru_problem_check(problem, status)) != GRU_OK) {
+	if ((code = check_bytes_request(problem, bytes, status)) != GRU_OK) {
 		return code;
 	}
 	gru_forward_layout_compute(problem, &layout);
@@ -261,11 +266,7 @@ gru_status_code gru_trace_bytes(const gru_problem *problem, size_t *bytes, gru_s
 	gru_trace_layout layout;
 	gru_status_code code;
 
-	gru_status_clear(status);
-	if (bytes == NULL) {
-		return gru_status_set(status, GRU_E_INVALID, "bytes must not be NULL");
-	}
-	if ((code = gru_problem_check(problem, status)) != GRU_OK) {
+	if ((code = check_bytes_request(problem, bytes, status)) != GRU_OK) {
 		return code;
 	}
 	gru_trace_layout_compute(problem, &layout);
@@ -278,11 +279,7 @@ gru_status_code gru_backward_workspace_bytes(const gru_problem *problem, size_t 
 	gru_backward_layout layout;
 	gru_status_code code;
 
-	gru_status_clear(status);
-	if (bytes == NULL) {
-		return gru_status_set(status, GRU_E_INVALID, "bytes must not be NULL");
-	}
-	if ((code = gru_problem_check(problem, status)) != GRU_OK) {
+	if ((code = check_bytes_request(problem, bytes, status)) != GRU_OK) {
 		return code;
 	}
 	gru_backward_layout_compute(problem, &layout);
@@ -296,7 +293,6 @@ gru_status_code gru_weight_sizes(const gru_problem *problem, size_t *kernel, siz
 	size_t k, rk, b;
 	gru_status_code code;
 
-	gru_status_clear(status);
 	if ((code = gru_problem_check(problem, status)) != GRU_OK) {
 		return code;
 	}
