@@ -513,26 +513,34 @@ static zend_result make_grads(php_gru_layer *layer)
 	return SUCCESS;
 }
 
+/* The core problem for this layer and these sizes (features passed: build checks before it sets them). */
+static void fill_problem(const php_gru_layer *layer, gru_problem *problem, zend_long batch, zend_long steps,
+		zend_long features)
+{
+	memset(problem, 0, sizeof(*problem));
+	problem->batch = (size_t) batch;
+	problem->steps = (size_t) steps;
+	problem->features = (size_t) features;
+	problem->units = (size_t) layer->config.units;
+	problem->dtype = (gru_dtype) layer->dtype;
+	problem->activation = layer->config.activation;
+	problem->recurrent_activation = layer->config.recurrent_activation;
+	problem->reset_after = layer->config.reset_after;
+	problem->use_bias = layer->config.use_bias;
+	problem->go_backwards = layer->config.go_backwards;
+	problem->return_sequences = layer->config.return_sequences;
+}
+
 /* Checks that every size the core will compute from these dimensions fits. */
 static zend_result check_dimensions(const php_gru_layer *layer, zend_long batch, zend_long timesteps,
 		zend_long features)
 {
-	gru_problem problem = {0};
+	gru_problem problem;
 	gru_status status;
-	size_t bytes;
 
-	problem.batch = (size_t) batch;
-	problem.steps = (size_t) timesteps;
-	problem.features = (size_t) features;
-	problem.units = (size_t) layer->config.units;
-	problem.dtype = (gru_dtype) layer->dtype;
-	problem.activation = layer->config.activation;
-	problem.recurrent_activation = layer->config.recurrent_activation;
-	problem.reset_after = layer->config.reset_after;
-	problem.use_bias = layer->config.use_bias;
-	gru_status_clear(&status);
-	if (gru_problem_check(&problem, &status) != GRU_OK
-		|| gru_forward_workspace_bytes(&problem, &bytes, &status) != GRU_OK) {
+	/* gru_problem_check computes every workspace and trace size, so it catches any overflow. */
+	fill_problem(layer, &problem, batch, timesteps, features);
+	if (gru_problem_check(&problem, &status) != GRU_OK) {
 		php_gru_throw_status(&status);
 		return FAILURE;
 	}
@@ -542,18 +550,11 @@ static zend_result check_dimensions(const php_gru_layer *layer, zend_long batch,
 /* The weights and their gradients must fit under memory_limit before any is allocated. */
 static zend_result check_weight_memory(const php_gru_layer *layer, zend_long features)
 {
-	gru_problem problem = {0};
+	gru_problem problem;
 	gru_status status;
 	size_t kernel, recurrent, bias, total, bytes;
 
-	problem.batch = 1;
-	problem.steps = 1;
-	problem.features = (size_t) features;
-	problem.units = (size_t) layer->config.units;
-	problem.dtype = (gru_dtype) layer->dtype;
-	problem.reset_after = layer->config.reset_after;
-	problem.use_bias = layer->config.use_bias;
-	gru_status_clear(&status);
+	fill_problem(layer, &problem, 1, 1, features);
 	if (gru_weight_sizes(&problem, &kernel, &recurrent, &bias, &status) != GRU_OK) {
 		php_gru_throw_status(&status);
 		return FAILURE;
@@ -669,22 +670,6 @@ static void release_views(php_gru_array_view *views, int count)
 	for (i = 0; i < count; i++) {
 		php_gru_array_release(&views[i]);
 	}
-}
-
-static void fill_problem(const php_gru_layer *layer, gru_problem *problem, zend_long batch, zend_long steps)
-{
-	memset(problem, 0, sizeof(*problem));
-	problem->batch = (size_t) batch;
-	problem->steps = (size_t) steps;
-	problem->features = (size_t) layer->features;
-	problem->units = (size_t) layer->config.units;
-	problem->dtype = (gru_dtype) layer->dtype;
-	problem->activation = layer->config.activation;
-	problem->recurrent_activation = layer->config.recurrent_activation;
-	problem->reset_after = layer->config.reset_after;
-	problem->use_bias = layer->config.use_bias;
-	problem->go_backwards = layer->config.go_backwards;
-	problem->return_sequences = layer->config.return_sequences;
 }
 
 /*
@@ -1008,7 +993,7 @@ void php_gru_layer_forward(php_gru_layer *layer, zval *inputs, zval *training, H
 			(size_t) features * call.inputs.value_size);
 	}
 
-	fill_problem(layer, &problem, batch, steps);
+	fill_problem(layer, &problem, batch, steps, layer->features);
 	memset(&args, 0, sizeof(args));
 	args.inputs = time_major ? tm_inputs_data : call.inputs.data;
 	if (open_initial_state(layer, initial_states, batch, &call, &args.initial_state, &has_initial_state) == FAILURE) {
