@@ -1054,13 +1054,17 @@ void php_gru_layer_forward(php_gru_layer *layer, zval *inputs, zval *training, H
 			layer->dtype, &outputs, &call.outputs) == FAILURE) {
 		goto fail;
 	}
-	out_shape[0] = batch;
-	out_shape[1] = layer->config.units;
-	if (php_gru_array_create(inputs, &layer->backend, out_shape, 2, layer->dtype, &state, &call.state_out) == FAILURE) {
-		goto fail;
+	/* a cell's output is its state: no second array */
+	if (!layer->is_cell) {
+		out_shape[0] = batch;
+		out_shape[1] = layer->config.units;
+		if (php_gru_array_create(inputs, &layer->backend, out_shape, 2, layer->dtype, &state, &call.state_out)
+				== FAILURE) {
+			goto fail;
+		}
 	}
 	args.outputs = tm_outputs_data ? tm_outputs_data : call.outputs.data;
-	args.final_state = call.state_out.data;
+	args.final_state = layer->is_cell ? NULL : call.state_out.data;
 	if ((problem.input_dropout || problem.recurrent_dropout)
 			&& draw_dropout_masks(layer, &problem, &call.dropout_block, &args.input_dropout,
 				&args.recurrent_dropout) == FAILURE) {
@@ -1075,7 +1079,8 @@ void php_gru_layer_forward(php_gru_layer *layer, zval *inputs, zval *training, H
 		transpose_leading(tm_outputs_data, call.outputs.data, (size_t) batch, (size_t) steps,
 			(size_t) layer->config.units * call.outputs.value_size);
 	}
-	if (php_gru_array_commit(&call.outputs) == FAILURE || php_gru_array_commit(&call.state_out) == FAILURE) {
+	if (php_gru_array_commit(&call.outputs) == FAILURE
+			|| (!layer->is_cell && php_gru_array_commit(&call.state_out) == FAILURE)) {
 		goto fail;
 	}
 
@@ -1108,8 +1113,7 @@ void php_gru_layer_forward(php_gru_layer *layer, zval *inputs, zval *training, H
 	zval_ptr_dtor(&tm_outputs);
 
 	if (layer->is_cell) {
-		/* Rindow's cells return the next states, [next_h]; outputs and state hold the same values */
-		zval_ptr_dtor(&state);
+		/* Rindow's cells return the next states, [next_h] */
 		array_init_size(return_value, 1);
 		add_next_index_zval(return_value, &outputs);
 	} else if (layer->config.return_state) {

@@ -69,9 +69,22 @@ static inline void GRU_SFX(bwd_rec_gemm)(const GRU_SFX(bwd_loop) *c, int which, 
 	const size_t units = c->p->units;
 	const size_t k = which == 0 ? 3 * units : which == 1 ? units : 2 * units;
 #if GRU_PACKED
-	const GRU_REAL *pk = which == 2 ? c->upack + gru_packed_floats_bound(units, units) : c->upack;
+	if (c->upack != NULL) {
+		const GRU_REAL *pk = which == 2 ? c->upack + gru_packed_floats_bound(units, units) : c->upack;
 
-	gru_gemm_packed(c->isa, m, units, k, a, lda, pk, accumulate, out, units);
+		gru_gemm_packed(c->isa, m, units, k, a, lda, pk, accumulate, out, units);
+	} else if (which == 2) {
+		/* too few steps to pack: OpenBLAS on U in place, its U_z and U_r blocks one after the other */
+		GRU_SFX(gemm)(CblasNoTrans, CblasTrans, m, units, units, a, lda, c->recurrent, units,
+				accumulate ? 1 : 0, out, units);
+		GRU_SFX(gemm)(CblasNoTrans, CblasTrans, m, units, units, a + units, lda, c->recurrent + units * units, units,
+				1, out, units);
+	} else {
+		const GRU_REAL *v = which == 0 ? c->recurrent : c->recurrent + 2 * units * units;
+
+		GRU_SFX(gemm)(CblasNoTrans, CblasTrans, m, units, k, a, lda, v, which == 0 ? 3 * units : units,
+				accumulate ? 1 : 0, out, units);
+	}
 #else
 	const GRU_REAL *v = which == 0 ? c->recurrent : which == 1 ? c->recurrent + 2 * units * units : c->packed;
 	const size_t ldv = which == 0 ? 3 * units : which == 1 ? units : 2 * units;
@@ -177,9 +190,11 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 	}
 #if GRU_PACKED
 	loop.isa = gru_cpu_kernel_isa();
-	loop.upack = (const GRU_REAL *)(base + lay.upack);
-	{
+	loop.upack = NULL;
+	if (steps >= GRU_PACK_MIN_STEPS) {
 		GRU_REAL *up = (GRU_REAL *)(base + lay.upack);
+
+		loop.upack = up;
 
 		if (p->reset_after) {
 			/* U^T as [3H, H]: P(k, n) = U[n][k] */

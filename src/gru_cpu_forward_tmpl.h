@@ -52,9 +52,19 @@ static inline void GRU_SFX(fwd_rec_gemm)(const GRU_SFX(fwd_loop) *c, int which, 
 	const size_t units = c->p->units;
 #if GRU_PACKED
 	/* which: 0 reset_after [H,3H], 1 [U_z|U_r], 2 U_h */
-	const GRU_REAL *pk = which == 2 ? c->upack + gru_packed_floats_bound(units, 2 * units) : c->upack;
+	if (c->upack != NULL) {
+		const GRU_REAL *pk = which == 2 ? c->upack + gru_packed_floats_bound(units, 2 * units) : c->upack;
 
-	gru_gemm_packed(c->isa, m, n, units, a, lda, pk, 0, out, ldc);
+		gru_gemm_packed(c->isa, m, n, units, a, lda, pk, 0, out, ldc);
+	} else if (which == 1) {
+		/* too few steps to pack: U in place, U_z and U_r being separate [H, H] blocks */
+		gru_gemm_direct(c->isa, m, units, units, a, lda, c->recurrent, units, 0, out, ldc);
+		gru_gemm_direct(c->isa, m, units, units, a, lda, c->recurrent + units * units, units, 0, out + units, ldc);
+	} else {
+		const GRU_REAL *u = which == 0 ? c->recurrent : c->recurrent + 2 * units * units;
+
+		gru_gemm_direct(c->isa, m, n, units, a, lda, u, which == 0 ? 3 * units : units, 0, out, ldc);
+	}
 #else
 	const GRU_REAL *u = which == 0 ? c->recurrent : which == 1 ? c->packed : c->recurrent + 2 * units * units;
 	const size_t ldu = which == 0 ? 3 * units : which == 1 ? 2 * units : units;
@@ -139,27 +149,27 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 		tr.aux = (GRU_REAL *)(tbase + tl.aux);
 	}
 
-	/* Biases folded for the gate pass: z and r get both biases when reset_after. */
-	for (j = 0; j < gates; j++) {
-		GRU_REAL v = 0;
-
-		if (p->use_bias) {
-			v = bias_in[j];
-			if (p->reset_after && j < 2 * units) {
-				v += bias_in[gates + j];
-			}
-		}
-		bias[j] = v;
+	/* Biases folded for the gate pass: z and r get both biases when reset_after (branch-free loops: they vectorise). */
+	if (p->use_bias) {
+		memcpy(bias, bias_in, gates * sizeof(GRU_REAL));
+	} else {
+		memset(bias, 0, gates * sizeof(GRU_REAL));
 	}
-	for (j = 0; j < units; j++) {
-		brec[j] = (p->use_bias && p->reset_after) ? bias_in[gates + 2 * units + j] : 0;
+	if (p->use_bias && p->reset_after) {
+		for (j = 0; j < 2 * units; j++) {
+			bias[j] += bias_in[gates + j];
+		}
+		memcpy(brec, bias_in + gates + 2 * units, units * sizeof(GRU_REAL));
+	} else {
+		memset(brec, 0, units * sizeof(GRU_REAL));
 	}
 #if GRU_PACKED
 	loop.isa = gru_cpu_kernel_isa();
-	loop.upack = (const GRU_REAL *)(base + lay.upack);
-	{
+	loop.upack = NULL;
+	if (steps >= GRU_PACK_MIN_STEPS) {
 		GRU_REAL *up = (GRU_REAL *)(base + lay.upack);
 
+		loop.upack = up;
 		if (p->reset_after) {
 			gru_pack_clear(loop.isa, up, units, gates);
 			gru_pack_block(loop.isa, up, units, gates, 0, units, 0, gates, recurrent, gates, 1);
@@ -201,8 +211,15 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 	}
 
 	/* Inputs of all steps in one GEMM: [B*T, I] x [I, 3H]. */
-	GRU_SFX(gemm)(CblasNoTrans, CblasNoTrans, batch * steps, gates, features, x_gemm, features,
-			kernel, gates, 0, xw, gates);
+#if GRU_PACKED
+	if (batch * steps <= GRU_DIRECT_MAX_ROWS) {
+		gru_gemm_direct(loop.isa, batch * steps, gates, features, x_gemm, features, kernel, gates, 0, xw, gates);
+	} else
+#endif
+	{
+		GRU_SFX(gemm)(CblasNoTrans, CblasNoTrans, batch * steps, gates, features, x_gemm, features,
+				kernel, gates, 0, xw, gates);
+	}
 
 	/* Recurrent dropout: the recurrent GEMMs read hd = h * mask, the update the undropped h. */
 	loop.p = p;

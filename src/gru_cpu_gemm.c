@@ -20,6 +20,8 @@
 #endif
 
 #define GRU_KC 256
+/* rows of a transposed source packed per pass (see gru_pack_block) */
+#define GRU_PACK_KB 16
 
 gru_kernel_isa gru_cpu_kernel_isa(void)
 {
@@ -55,8 +57,17 @@ size_t gru_pack_nr(gru_kernel_isa isa)
 void gru_pack_clear(gru_kernel_isa isa, float *packed, size_t k, size_t n)
 {
 	const size_t nr = gru_pack_nr(isa);
+	const size_t tail = n % nr;
+	float *last = packed + (n / nr) * k * nr;
+	size_t i;
 
-	memset(packed, 0, k * ((n + nr - 1) / nr * nr) * sizeof(float));
+	/* gru_pack_block() writes every real column: only the last panel's padding needs zeros */
+	if (tail == 0) {
+		return;
+	}
+	for (i = 0; i < k; i++) {
+		memset(last + i * nr + tail, 0, (nr - tail) * sizeof(float));
+	}
 }
 
 void gru_pack_block(gru_kernel_isa isa, float *packed, size_t k, size_t n, size_t k0, size_t kk,
@@ -67,30 +78,45 @@ void gru_pack_block(gru_kernel_isa isa, float *packed, size_t k, size_t n, size_
 
 	(void)n;
 	if (cs == 1) {
-		/* row-major source: read rows, write runs of each panel row */
+		/* row-major source: each source row splits into runs of at most nr columns, one per panel */
 		for (i = 0; i < kk; i++) {
-			for (j = 0; j < nn; j++) {
+			for (j = 0; j < nn;) {
 				const size_t col = n0 + j;
+				const size_t offset = col % nr;
+				const size_t run = nr - offset < nn - j ? nr - offset : nn - j;
 
-				packed[(col / nr) * k * nr + (k0 + i) * nr + col % nr] = src[i * rs + j];
+				memcpy(packed + (col / nr) * k * nr + (k0 + i) * nr + offset, src + i * rs + j,
+						run * sizeof(float));
+				j += run;
 			}
 		}
 	} else {
-		/* transposed source: read its rows (our columns), write down a panel column */
-		for (j = 0; j < nn; j++) {
-			const size_t col = n0 + j;
-			float *dst = packed + (col / nr) * k * nr + k0 * nr + col % nr;
+		/*
+		 * transposed source: read its rows (our columns) in slices of
+		 * GRU_PACK_KB, so that the panel rows being written (GRU_PACK_KB x nr
+		 * floats) stay in L1 while every column of the panel visits them
+		 */
+		size_t i0;
 
-			for (i = 0; i < kk; i++) {
-				dst[i * nr] = src[i * rs + j * cs];
+		for (i0 = 0; i0 < kk; i0 += GRU_PACK_KB) {
+			const size_t ib = kk - i0 < GRU_PACK_KB ? kk - i0 : GRU_PACK_KB;
+
+			for (j = 0; j < nn; j++) {
+				const size_t col = n0 + j;
+				float *dst = packed + (col / nr) * k * nr + (k0 + i0) * nr + col % nr;
+				const float *s = src + i0 * rs + j * cs;
+
+				for (i = 0; i < ib; i++) {
+					dst[i * nr] = s[i * rs];
+				}
 			}
 		}
 	}
 }
 
-/* Portable kernel: up to 4 rows x 16 columns, nv of them valid. */
-static void kern_portable(size_t mr, size_t kc, const float *a, size_t lda, const float *p, float *c, size_t ldc,
-		int acc, size_t nv)
+/* Portable kernel: up to 4 rows x 16 columns, nv of them valid; row q of B at p + q * ldb. */
+static void kern_portable(size_t mr, size_t kc, const float *a, size_t lda, const float *p, size_t ldb, float *c,
+		size_t ldc, int acc, size_t nv)
 {
 	float t[4][16];
 	size_t i, j, q;
@@ -101,12 +127,12 @@ static void kern_portable(size_t mr, size_t kc, const float *a, size_t lda, cons
 		}
 	}
 	for (q = 0; q < kc; q++) {
-		const float *b = p + q * 16;
+		const float *b = p + q * ldb;
 
 		for (i = 0; i < mr; i++) {
 			const float ai = a[i * lda + q];
 
-			for (j = 0; j < 16; j++) {
+			for (j = 0; j < nv; j++) {
 				t[i][j] += ai * b[j];
 			}
 		}
@@ -126,7 +152,7 @@ static void kern_portable(size_t mr, size_t kc, const float *a, size_t lda, cons
  * activations) need to stay within 2e-5 of float64.
  */
 GRU_AVX512_ATTR GRU_ALWAYS_INLINE void kern512_body(const int mr, size_t kc, const float *a, size_t lda,
-		const float *p, float *c, size_t ldc, int acc, __mmask16 m0, __mmask16 m1)
+		const float *p, size_t ldb, float *c, size_t ldc, int acc, __mmask16 m0, __mmask16 m1)
 {
 	__m512 c0[6], c1[6], d0[6], d1[6];
 	size_t q;
@@ -144,11 +170,12 @@ GRU_AVX512_ATTR GRU_ALWAYS_INLINE void kern512_body(const int mr, size_t kc, con
 		d0[i] = _mm512_setzero_ps();
 		d1[i] = _mm512_setzero_ps();
 	}
+	/* masked loads: B read in place may end at the last valid column (as fast as plain loads) */
 	for (q = 0; q + 1 < kc; q += 2) {
-		const __m512 b0 = _mm512_load_ps(p + q * 32);
-		const __m512 b1 = _mm512_load_ps(p + q * 32 + 16);
-		const __m512 e0 = _mm512_load_ps(p + q * 32 + 32);
-		const __m512 e1 = _mm512_load_ps(p + q * 32 + 48);
+		const __m512 b0 = _mm512_maskz_loadu_ps(m0, p + q * ldb);
+		const __m512 b1 = _mm512_maskz_loadu_ps(m1, p + q * ldb + 16);
+		const __m512 e0 = _mm512_maskz_loadu_ps(m0, p + (q + 1) * ldb);
+		const __m512 e1 = _mm512_maskz_loadu_ps(m1, p + (q + 1) * ldb + 16);
 
 #pragma GCC unroll 6
 		for (i = 0; i < mr; i++) {
@@ -162,8 +189,8 @@ GRU_AVX512_ATTR GRU_ALWAYS_INLINE void kern512_body(const int mr, size_t kc, con
 		}
 	}
 	if (q < kc) {
-		const __m512 b0 = _mm512_load_ps(p + q * 32);
-		const __m512 b1 = _mm512_load_ps(p + q * 32 + 16);
+		const __m512 b0 = _mm512_maskz_loadu_ps(m0, p + q * ldb);
+		const __m512 b1 = _mm512_maskz_loadu_ps(m1, p + q * ldb + 16);
 
 #pragma GCC unroll 6
 		for (i = 0; i < mr; i++) {
@@ -181,20 +208,26 @@ GRU_AVX512_ATTR GRU_ALWAYS_INLINE void kern512_body(const int mr, size_t kc, con
 }
 
 #define GRU_K512(MR) \
-	GRU_AVX512_ATTR static void kern512_##MR(size_t kc, const float *a, size_t lda, const float *p, float *c, \
-			size_t ldc, int acc, __mmask16 m0, __mmask16 m1) \
+	GRU_AVX512_ATTR static void kern512_##MR(size_t kc, const float *a, size_t lda, const float *p, size_t ldb, \
+			float *c, size_t ldc, int acc, __mmask16 m0, __mmask16 m1) \
 	{ \
-		kern512_body(MR, kc, a, lda, p, c, ldc, acc, m0, m1); \
+		kern512_body(MR, kc, a, lda, p, ldb, c, ldc, acc, m0, m1); \
 	}
 GRU_K512(1) GRU_K512(2) GRU_K512(3) GRU_K512(4) GRU_K512(5) GRU_K512(6)
 #undef GRU_K512
 
-typedef void (*kern512_fn)(size_t, const float *, size_t, const float *, float *, size_t, int, __mmask16, __mmask16);
+typedef void (*kern512_fn)(size_t, const float *, size_t, const float *, size_t, float *, size_t, int, __mmask16,
+		__mmask16);
 static const kern512_fn kern512[7] = {NULL, kern512_1, kern512_2, kern512_3, kern512_4, kern512_5, kern512_6};
 
-/* AVX2+FMA: mr (<= 3) rows x 16 columns; even and odd k in two sets of accumulators (12 registers). */
-GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_body(const int mr, size_t kc, const float *a, size_t lda,
-		const float *p, float *c, size_t ldc, int acc, size_t nv)
+/*
+ * AVX2+FMA: mr (<= 3) rows x 16 columns; even and odd k in two sets of
+ * accumulators (12 registers). full: all 16 columns of B may be read (a
+ * packed panel, or a whole panel of B in place); else masked loads, which
+ * AVX2 runs slower, for the last columns of B read in place.
+ */
+GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_body(const int mr, const int full, size_t kc, const float *a,
+		size_t lda, const float *p, size_t ldb, float *c, size_t ldc, int acc, size_t nv)
 {
 	__m256 c0[3], c1[3], d0[3], d1[3];
 	__m256i m0, m1;
@@ -221,10 +254,11 @@ GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_body(const int mr, size_t kc, const
 		d1[i] = _mm256_setzero_ps();
 	}
 	for (q = 0; q + 1 < kc; q += 2) {
-		const __m256 b0 = _mm256_load_ps(p + q * 16);
-		const __m256 b1 = _mm256_load_ps(p + q * 16 + 8);
-		const __m256 e0 = _mm256_load_ps(p + q * 16 + 16);
-		const __m256 e1 = _mm256_load_ps(p + q * 16 + 24);
+		const __m256 b0 = full ? _mm256_loadu_ps(p + q * ldb) : _mm256_maskload_ps(p + q * ldb, m0);
+		const __m256 b1 = full ? _mm256_loadu_ps(p + q * ldb + 8) : _mm256_maskload_ps(p + q * ldb + 8, m1);
+		const __m256 e0 = full ? _mm256_loadu_ps(p + (q + 1) * ldb) : _mm256_maskload_ps(p + (q + 1) * ldb, m0);
+		const __m256 e1 = full ? _mm256_loadu_ps(p + (q + 1) * ldb + 8)
+			: _mm256_maskload_ps(p + (q + 1) * ldb + 8, m1);
 
 #pragma GCC unroll 3
 		for (i = 0; i < mr; i++) {
@@ -238,8 +272,8 @@ GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_body(const int mr, size_t kc, const
 		}
 	}
 	if (q < kc) {
-		const __m256 b0 = _mm256_load_ps(p + q * 16);
-		const __m256 b1 = _mm256_load_ps(p + q * 16 + 8);
+		const __m256 b0 = full ? _mm256_loadu_ps(p + q * ldb) : _mm256_maskload_ps(p + q * ldb, m0);
+		const __m256 b1 = full ? _mm256_loadu_ps(p + q * ldb + 8) : _mm256_maskload_ps(p + q * ldb + 8, m1);
 
 #pragma GCC unroll 3
 		for (i = 0; i < mr; i++) {
@@ -269,17 +303,19 @@ GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_body(const int mr, size_t kc, const
 	}
 }
 
-#define GRU_K256(MR) \
-	GRU_AVX2_ATTR static void kern256_##MR(size_t kc, const float *a, size_t lda, const float *p, float *c, \
+#define GRU_K256(MR, FULL, NAME) \
+	GRU_AVX2_ATTR static void NAME(size_t kc, const float *a, size_t lda, const float *p, size_t ldb, float *c, \
 			size_t ldc, int acc, size_t nv) \
 	{ \
-		kern256_body(MR, kc, a, lda, p, c, ldc, acc, nv); \
+		kern256_body(MR, FULL, kc, a, lda, p, ldb, c, ldc, acc, nv); \
 	}
-GRU_K256(1) GRU_K256(2) GRU_K256(3)
+GRU_K256(1, 1, kern256_1) GRU_K256(2, 1, kern256_2) GRU_K256(3, 1, kern256_3)
+GRU_K256(1, 0, kern256_1_tail) GRU_K256(2, 0, kern256_2_tail) GRU_K256(3, 0, kern256_3_tail)
 #undef GRU_K256
 
-typedef void (*kern256_fn)(size_t, const float *, size_t, const float *, float *, size_t, int, size_t);
+typedef void (*kern256_fn)(size_t, const float *, size_t, const float *, size_t, float *, size_t, int, size_t);
 static const kern256_fn kern256[4] = {NULL, kern256_1, kern256_2, kern256_3};
+static const kern256_fn kern256_tail[4] = {NULL, kern256_1_tail, kern256_2_tail, kern256_3_tail};
 #endif
 
 /* Rows per block: the fewest blocks of at most mr_max rows, as even as can be. */
@@ -290,8 +326,15 @@ static size_t row_block(size_t m, size_t mr_max)
 	return (m + blocks - 1) / blocks;
 }
 
-void gru_gemm_packed(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *a, size_t lda,
-		const float *packed, int accumulate, float *c, size_t ldc)
+/*
+ * C (+)= A . B, B read panel by panel: panel jp (columns [jp*nr, jp*nr+nr))
+ * starts at b + jp * panel_step and its row q at + q * row_step. Packed:
+ * panel_step = k * nr, row_step = nr, zero padding behind the last column.
+ * In place: panel_step = nr, row_step = ldb, nothing readable behind the
+ * last column (so padded = 0: the AVX2 kernel masks the last panel's loads).
+ */
+static void gemm_panels(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *a, size_t lda,
+		const float *b, size_t panel_step, size_t row_step, int padded, int accumulate, float *c, size_t ldc)
 {
 	const size_t nr = gru_pack_nr(isa);
 	const size_t panels = (n + nr - 1) / nr;
@@ -315,7 +358,7 @@ void gru_gemm_packed(gru_kernel_isa isa, size_t m, size_t n, size_t k, const flo
 		const int acc = accumulate || k0 > 0;
 
 		for (jp = 0; jp < panels; jp++) {
-			const float *p = packed + jp * k * nr + k0 * nr;
+			const float *p = b + jp * panel_step + k0 * row_step;
 			const size_t nv = n - jp * nr < nr ? n - jp * nr : nr;
 			float *cp = c + jp * nr;
 
@@ -330,18 +373,32 @@ void gru_gemm_packed(gru_kernel_isa isa, size_t m, size_t n, size_t k, const flo
 					const __mmask16 m1 = nv >= 32 ? (__mmask16)0xFFFF
 						: nv > 16 ? (__mmask16)((1u << (nv - 16)) - 1) : (__mmask16)0;
 
-					kern512[mr](kc, ap, lda, p, cb, ldc, acc, m0, m1);
+					kern512[mr](kc, ap, lda, p, row_step, cb, ldc, acc, m0, m1);
 					continue;
 				}
 				if (isa == GRU_KERNEL_AVX2) {
-					kern256[mr](kc, ap, lda, p, cb, ldc, acc, nv);
+					(padded || nv == nr ? kern256 : kern256_tail)[mr](kc, ap, lda, p, row_step, cb, ldc, acc, nv);
 					continue;
 				}
 #endif
-				kern_portable(mr, kc, ap, lda, p, cb, ldc, acc, nv);
+				kern_portable(mr, kc, ap, lda, p, row_step, cb, ldc, acc, nv);
 			}
 		}
 	}
+}
+
+void gru_gemm_packed(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *a, size_t lda,
+		const float *packed, int accumulate, float *c, size_t ldc)
+{
+	const size_t nr = gru_pack_nr(isa);
+
+	gemm_panels(isa, m, n, k, a, lda, packed, k * nr, nr, 1, accumulate, c, ldc);
+}
+
+void gru_gemm_direct(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *a, size_t lda,
+		const float *b, size_t ldb, int accumulate, float *c, size_t ldc)
+{
+	gemm_panels(isa, m, n, k, a, lda, b, gru_pack_nr(isa), ldb, 0, accumulate, c, ldc);
 }
 
 extern int openblas_get_num_threads(void);

@@ -1,6 +1,7 @@
 /*
  * The CPU backend's own recurrent GEMM, float32: C = A . P (+ C), where P
- * is a weight matrix packed once per forward or backward call into panels
+ * is a weight matrix packed once per forward or backward call (of three
+ * steps or more: GRU_PACK_MIN_STEPS) into panels
  * of `nr` columns, each panel K rows of nr contiguous floats (the last
  * panel padded with zeros). A and C are row-major with leading dimensions;
  * the few rows of a recurrent step (one batch, or a thread's part of it)
@@ -49,6 +50,24 @@ void gru_pack_block(gru_kernel_isa isa, float *packed, size_t k, size_t n, size_
 /* C[m, n] = A[m, k] . P (accumulate = 0) or C += A . P (accumulate = 1). */
 void gru_gemm_packed(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *a, size_t lda,
 		const float *packed, int accumulate, float *c, size_t ldc);
+
+/*
+ * The same on B [k, n] row-major (leading dimension ldb) read in place,
+ * with the same kernels: for products too short to repay packing, where it
+ * also saves OpenBLAS's per-call set-up (about a microsecond). Numerically
+ * the same as gru_gemm_packed() on the packed B.
+ */
+void gru_gemm_direct(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *a, size_t lda,
+		const float *b, size_t ldb, int accumulate, float *c, size_t ldc);
+
+/*
+ * Packing B costs about two passes over it, a step's GEMM one pass per
+ * block of rows: calls with fewer steps than this read B in place
+ * (gru_gemm_direct) instead. A single-step call (GRUCell) never packs.
+ */
+#define GRU_PACK_MIN_STEPS 3
+/* Input projections of at most this many rows use gru_gemm_direct() rather than OpenBLAS. */
+#define GRU_DIRECT_MAX_ROWS 16
 
 /*
  * Row-parallel runner. The rows of a batch are independent through the
