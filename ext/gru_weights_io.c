@@ -908,11 +908,23 @@ static zend_string *reverse_suffix(zend_string *suffix)
 	return zend_strpprintf(0, "%s_reverse", ZSTR_VAL(suffix));
 }
 
-/* Applies both staged directions; staging both first keeps a failure from changing either. */
+/*
+ * Applies both staged directions; staging both first keeps a failure from
+ * changing either. Both must read the same input size, and an unbuilt
+ * backward layer takes the forward one's dtype, so that the two can run on
+ * the same inputs.
+ */
 static void apply_both(zval layers[2], staged_weights staged[2])
 {
 	int d;
 
+	if (staged[0].features != staged[1].features) {
+		php_gru_throw_invalid("the forward layer's weights are for " ZEND_LONG_FMT " input features but the "
+			"backward layer's for " ZEND_LONG_FMT, staged[0].features, staged[1].features);
+	}
+	if (!Z_GRU_LAYER_P(&layers[1])->built) {
+		staged[1].dtype = staged[0].dtype;
+	}
 	for (d = 0; d < 2; d++) {
 		if (!EG(exception)) {
 			apply(Z_GRU_LAYER_P(&layers[d]), &staged[d]);

@@ -393,6 +393,10 @@ final class WeightsTest extends TestCase
                 $invalid, 'weights[1] (recurrent_kernel) must be an NDArray or an array of numbers, string given'],
             'Bidirectional count' => [static fn() => (new Bidirectional(new GRU(1)))->setWeights([]), $invalid,
                 'weights must hold the forward layer\'s 3 arrays, then the backward layer\'s 3, 0 given'],
+            'Bidirectional input sizes differ' => [static fn() => (new Bidirectional(new GRU(1)))->setWeights(
+                [[[0, 0, 0]], [[0, 0, 0]], [[0, 0, 0], [0, 0, 0]], [[0, 0, 0], [0, 0, 0]], [[0, 0, 0]],
+                [[0, 0, 0], [0, 0, 0]]]), $invalid,
+                'the forward layer\'s weights are for 1 input features but the backward layer\'s for 2'],
             'Bidirectional reverse key' => [static fn() => (new Bidirectional(new GRU(3)))->setPyTorchWeights(
                 $torch(3, 2)), $invalid, 'no weight_ih_l0_reverse'],
         ];
@@ -427,6 +431,13 @@ final class WeightsTest extends TestCase
             $this->assertStringContainsString('bias_hh_l0_reverse must be (6), (1) given', $e->getMessage());
         }
         $this->assertSame($before, array_map([self::class, 'flat'], $bi->getParams()));
+
+        // An unbuilt Bidirectional: the backward layer takes the forward layer's dtype.
+        $bi = new Bidirectional(new GRU(2));
+        $dict['bias_hh_l0_reverse'] = self::random([6], 13);
+        $dict['weight_ih_l0'] = NDArray::fromArray($dict['weight_ih_l0'], self::F64);
+        $bi->setPyTorchWeights($dict);
+        $this->assertSame(self::F64, $bi->getBackwardLayer()->getParams()[0]->dtype());
 
         $layer = new GRU(2);
         try {
