@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 124c3dc906a54074e2ab82a739585cf88344edbc */
+ * Stub hash: c42bb2ae67135704a88d36bf7fc808af075910b3 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional___construct, 0, 0, 1)
 	ZEND_ARG_TYPE_INFO(0, layer, IS_OBJECT, 0)
@@ -29,6 +29,23 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getGrads arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getParams
 
+#define arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getWeights arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getParams
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_setWeights, 0, 1, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, weights, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getPyTorchWeights, 0, 0, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, suffix, IS_STRING, 0, "\'_l0\'")
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getPyTorchGrads arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getPyTorchWeights
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_setPyTorchWeights, 0, 1, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, stateDict, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, suffix, IS_STRING, 0, "\'_l0\'")
+ZEND_END_ARG_INFO()
+
 #define arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_outputShape arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getParams
 
 #define arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getConfig arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getParams
@@ -52,6 +69,11 @@ ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, backward);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, __invoke);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, getParams);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, getGrads);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, getWeights);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, setWeights);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, getPyTorchWeights);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, getPyTorchGrads);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, setPyTorchWeights);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, outputShape);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, getConfig);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, getForwardLayer);
@@ -68,6 +90,11 @@ static const zend_function_entry class_Rindow_NeuralNetworks_Layer_Bidirectional
 	ZEND_ME(Rindow_NeuralNetworks_Layer_Bidirectional, __invoke, arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional___invoke, ZEND_ACC_PUBLIC)
 	ZEND_ME(Rindow_NeuralNetworks_Layer_Bidirectional, getParams, arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getParams, ZEND_ACC_PUBLIC)
 	ZEND_ME(Rindow_NeuralNetworks_Layer_Bidirectional, getGrads, arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getGrads, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_Bidirectional, getWeights, arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getWeights, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_Bidirectional, setWeights, arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_setWeights, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_Bidirectional, getPyTorchWeights, arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getPyTorchWeights, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_Bidirectional, getPyTorchGrads, arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getPyTorchGrads, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_Bidirectional, setPyTorchWeights, arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_setPyTorchWeights, ZEND_ACC_PUBLIC)
 	ZEND_ME(Rindow_NeuralNetworks_Layer_Bidirectional, outputShape, arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_outputShape, ZEND_ACC_PUBLIC)
 	ZEND_ME(Rindow_NeuralNetworks_Layer_Bidirectional, getConfig, arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getConfig, ZEND_ACC_PUBLIC)
 	ZEND_ME(Rindow_NeuralNetworks_Layer_Bidirectional, getForwardLayer, arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getForwardLayer, ZEND_ACC_PUBLIC)

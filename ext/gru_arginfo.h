@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: d02af67d0f9561eaf8956ce49eda5f370b235480 */
+ * Stub hash: 2099d30a7f0b50fd87b35455037af514ac84400a */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_GRU___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_MASK(0, backend, MAY_BE_OBJECT|MAY_BE_LONG|MAY_BE_NULL, "null")
@@ -28,6 +28,23 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Laye
 ZEND_END_ARG_INFO()
 
 #define arginfo_class_Rindow_NeuralNetworks_Layer_GRU_getGrads arginfo_class_Rindow_NeuralNetworks_Layer_GRU_getParams
+
+#define arginfo_class_Rindow_NeuralNetworks_Layer_GRU_getWeights arginfo_class_Rindow_NeuralNetworks_Layer_GRU_getParams
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_GRU_setWeights, 0, 1, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, weights, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_GRU_getPyTorchWeights, 0, 0, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, suffix, IS_STRING, 0, "\'_l0\'")
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_Rindow_NeuralNetworks_Layer_GRU_getPyTorchGrads arginfo_class_Rindow_NeuralNetworks_Layer_GRU_getPyTorchWeights
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_GRU_setPyTorchWeights, 0, 1, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, stateDict, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, suffix, IS_STRING, 0, "\'_l0\'")
+ZEND_END_ARG_INFO()
 
 #define arginfo_class_Rindow_NeuralNetworks_Layer_GRU_outputShape arginfo_class_Rindow_NeuralNetworks_Layer_GRU_getParams
 
@@ -59,6 +76,11 @@ ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRU, backward);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRU, __invoke);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRU, getParams);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRU, getGrads);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRU, getWeights);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRU, setWeights);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRU, getPyTorchWeights);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRU, getPyTorchGrads);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRU, setPyTorchWeights);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRU, outputShape);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRU, inputShape);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRU, statesShapes);
@@ -77,6 +99,11 @@ static const zend_function_entry class_Rindow_NeuralNetworks_Layer_GRU_methods[]
 	ZEND_ME(Rindow_NeuralNetworks_Layer_GRU, __invoke, arginfo_class_Rindow_NeuralNetworks_Layer_GRU___invoke, ZEND_ACC_PUBLIC)
 	ZEND_ME(Rindow_NeuralNetworks_Layer_GRU, getParams, arginfo_class_Rindow_NeuralNetworks_Layer_GRU_getParams, ZEND_ACC_PUBLIC)
 	ZEND_ME(Rindow_NeuralNetworks_Layer_GRU, getGrads, arginfo_class_Rindow_NeuralNetworks_Layer_GRU_getGrads, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_GRU, getWeights, arginfo_class_Rindow_NeuralNetworks_Layer_GRU_getWeights, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_GRU, setWeights, arginfo_class_Rindow_NeuralNetworks_Layer_GRU_setWeights, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_GRU, getPyTorchWeights, arginfo_class_Rindow_NeuralNetworks_Layer_GRU_getPyTorchWeights, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_GRU, getPyTorchGrads, arginfo_class_Rindow_NeuralNetworks_Layer_GRU_getPyTorchGrads, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_GRU, setPyTorchWeights, arginfo_class_Rindow_NeuralNetworks_Layer_GRU_setPyTorchWeights, ZEND_ACC_PUBLIC)
 	ZEND_ME(Rindow_NeuralNetworks_Layer_GRU, outputShape, arginfo_class_Rindow_NeuralNetworks_Layer_GRU_outputShape, ZEND_ACC_PUBLIC)
 	ZEND_ME(Rindow_NeuralNetworks_Layer_GRU, inputShape, arginfo_class_Rindow_NeuralNetworks_Layer_GRU_inputShape, ZEND_ACC_PUBLIC)
 	ZEND_ME(Rindow_NeuralNetworks_Layer_GRU, statesShapes, arginfo_class_Rindow_NeuralNetworks_Layer_GRU_statesShapes, ZEND_ACC_PUBLIC)

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 97bedb6be3f56eaf8f380e2cdd8d33af5344941e */
+ * Stub hash: d58c7f70f02d3d4d670ea6be0573c02a76daaeb7 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_MASK(0, backend, MAY_BE_OBJECT|MAY_BE_LONG|MAY_BE_NULL, "null")
@@ -28,6 +28,23 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_getGrads arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_getParams
 
+#define arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_getWeights arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_getParams
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_setWeights, 0, 1, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, weights, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_getPyTorchWeights, 0, 0, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, suffix, IS_STRING, 0, "\'\'")
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_getPyTorchGrads arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_getPyTorchWeights
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_setPyTorchWeights, 0, 1, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, stateDict, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, suffix, IS_STRING, 0, "\'\'")
+ZEND_END_ARG_INFO()
+
 #define arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_outputShape arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_getParams
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_inputShape, 0, 0, IS_ARRAY, 1)
@@ -48,6 +65,11 @@ ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, forward);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, backward);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, getParams);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, getGrads);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, getWeights);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, setWeights);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, getPyTorchWeights);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, getPyTorchGrads);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, setPyTorchWeights);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, outputShape);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, inputShape);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, getConfig);
@@ -62,6 +84,11 @@ static const zend_function_entry class_Rindow_NeuralNetworks_Layer_GRUCell_metho
 	ZEND_ME(Rindow_NeuralNetworks_Layer_GRUCell, backward, arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_backward, ZEND_ACC_PUBLIC)
 	ZEND_ME(Rindow_NeuralNetworks_Layer_GRUCell, getParams, arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_getParams, ZEND_ACC_PUBLIC)
 	ZEND_ME(Rindow_NeuralNetworks_Layer_GRUCell, getGrads, arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_getGrads, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_GRUCell, getWeights, arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_getWeights, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_GRUCell, setWeights, arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_setWeights, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_GRUCell, getPyTorchWeights, arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_getPyTorchWeights, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_GRUCell, getPyTorchGrads, arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_getPyTorchGrads, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_GRUCell, setPyTorchWeights, arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_setPyTorchWeights, ZEND_ACC_PUBLIC)
 	ZEND_ME(Rindow_NeuralNetworks_Layer_GRUCell, outputShape, arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_outputShape, ZEND_ACC_PUBLIC)
 	ZEND_ME(Rindow_NeuralNetworks_Layer_GRUCell, inputShape, arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_inputShape, ZEND_ACC_PUBLIC)
 	ZEND_ME(Rindow_NeuralNetworks_Layer_GRUCell, getConfig, arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_getConfig, ZEND_ACC_PUBLIC)

@@ -71,6 +71,46 @@ class Bidirectional
 	/** @return array gradients of the params, same order and shapes */
 	public function getGrads(): array {}
 
+	/**
+	 * The forward layer's getWeights(), then the backward layer's, as
+	 * Keras's Bidirectional lists them.
+	 *
+	 * @return array
+	 */
+	public function getWeights(): array {}
+
+	/**
+	 * The forward layer's weights, then the backward layer's, each as
+	 * GRU::setWeights() takes them. Both are checked before either changes.
+	 *
+	 * @param array $weights
+	 */
+	public function setWeights(array $weights): void {}
+
+	/**
+	 * The forward layer's entries with $suffix and the backward layer's
+	 * with $suffix.'_reverse', as nn.GRU(bidirectional=True) names them.
+	 *
+	 * @return array
+	 */
+	public function getPyTorchWeights(string $suffix = '_l0'): array {}
+
+	/**
+	 * getGrads() in PyTorch's layout and names (see getPyTorchWeights()).
+	 *
+	 * @return array
+	 */
+	public function getPyTorchGrads(string $suffix = '_l0'): array {}
+
+	/**
+	 * GRU::setPyTorchWeights() for the forward layer with $suffix and the
+	 * backward layer with $suffix.'_reverse'. Both are checked before either
+	 * changes.
+	 *
+	 * @param array $stateDict key => NDArray or nested array
+	 */
+	public function setPyTorchWeights(array $stateDict, string $suffix = '_l0'): void {}
+
 	/** @return array the layer's output shape, last axis doubled for concat */
 	public function outputShape(): array {}
 

@@ -133,6 +133,75 @@ class GRU
 	/** @return array gradients of the params, same order and shapes */
 	public function getGrads(): array {}
 
+	/**
+	 * The weights in Keras's layout, as Keras's get_weights() lists them:
+	 * [kernel [features, 3*units], recurrent_kernel [units, 3*units],
+	 * bias ([2, 3*units] with reset_after, [3*units] without; only with
+	 * use_bias)], gates z, r, h. They are copies, of the params' array
+	 * family. Only the recurrent kernel of reset_after false differs from
+	 * getParams(): Keras's column block g is Rindow's row block g. An
+	 * unbuilt layer has none: [].
+	 *
+	 * @return array
+	 */
+	public function getWeights(): array {}
+
+	/**
+	 * Sets the weights from Keras's layout (see getWeights()), as Keras's
+	 * set_weights(): both reset_after variants load as Keras saved them.
+	 * Values are copied into the params in place (whoever holds
+	 * getParams(), such as an optimizer, sees them) and converted to the
+	 * layer's dtype. An unbuilt layer is built from them (unlike Keras,
+	 * which needs a built layer): features from the kernel's shape, dtype
+	 * that of the first NDArray given (float32 for PHP arrays). Each
+	 * weight is an NDArray-like object (float32 or float64) or nested PHP
+	 * arrays of numbers. A wrong count, shape or dtype is an
+	 * InvalidArgumentException naming the weight, and changes nothing.
+	 *
+	 * @param array $weights [kernel, recurrent_kernel(, bias)]
+	 */
+	public function setWeights(array $weights): void {}
+
+	/**
+	 * The weights as PyTorch's (and OneFlow's) nn.GRU state dict has them,
+	 * for the layer $suffix names: ['weight_ih'.$suffix [3*units, features],
+	 * 'weight_hh'.$suffix [3*units, units], 'bias_ih'.$suffix [3*units],
+	 * 'bias_hh'.$suffix [3*units]] (the biases only with use_bias). Gate
+	 * blocks r, z, n (Rindow's r, z, h); each matrix is the transpose of
+	 * Rindow's block, bias_ih is Rindow's bias row 0 and bias_hh row 1.
+	 * Suffixes as PyTorch names its layers: '_l0', '_l1', ...,
+	 * '_l0_reverse' for the backward direction of a bidirectional layer.
+	 * Copies, of the params' array family. Only reset_after true has
+	 * PyTorch's semantics: reset_after false is a DomainException. An
+	 * unbuilt layer is a RuntimeException.
+	 *
+	 * @return array
+	 */
+	public function getPyTorchWeights(string $suffix = '_l0'): array {}
+
+	/**
+	 * getGrads() in PyTorch's layout and names (see getPyTorchWeights()):
+	 * what the weights' .grad would hold after the same backward.
+	 *
+	 * @return array
+	 */
+	public function getPyTorchGrads(string $suffix = '_l0'): array {}
+
+	/**
+	 * Sets the weights from a PyTorch (or OneFlow) nn.GRU state dict: takes
+	 * the keys with $suffix (see getPyTorchWeights()) and ignores the
+	 * others, so a whole multi-layer state dict can be handed to each layer
+	 * with its suffix. Values are NDArray-like objects or nested PHP arrays
+	 * of numbers (tensor.tolist()). PyTorch's bias=False is use_bias false.
+	 * A missing key, a bias key for a layer without use_bias, or a wrong
+	 * shape is an InvalidArgumentException naming the key (and the shapes)
+	 * that changes nothing; reset_after false is a DomainException. Copies
+	 * and builds as setWeights().
+	 *
+	 * @param array $stateDict key => NDArray or nested array
+	 */
+	public function setPyTorchWeights(array $stateDict, string $suffix = '_l0'): void {}
+
 	/** @return array [timesteps, units] or [units] */
 	public function outputShape(): array {}
 
