@@ -32,8 +32,13 @@ typedef struct {
 	const GRU_REAL *hprev, *z, *r, *hh, *aux;
 } GRU_SFX(bwd_trace);
 
-/* The passes, for AVX2+FMA where the compiler can target it, and for the build's baseline. */
+/* The passes, for AVX-512 and AVX2+FMA where the compiler can target them, and for the build's baseline. */
 #if GRU_X86_WIDE
+# define GRU_ROWS(name) GRU_SFX(name##_wide512)
+# define GRU_ROWS_ATTR GRU_WIDE512_ATTR
+# include "gru_cpu_backward_rows_tmpl.h"
+# undef GRU_ROWS
+# undef GRU_ROWS_ATTR
 # define GRU_ROWS(name) GRU_SFX(name##_wide)
 # define GRU_ROWS_ATTR GRU_WIDE_ATTR
 # include "gru_cpu_backward_rows_tmpl.h"
@@ -159,7 +164,7 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 	const GRU_REAL *x_gemm = inputs;
 	GRU_REAL *dg, *dh, *drh, *packed, *xd, *hd;
 	const GRU_REAL *hp_gemm;
-	const int wide = gru_cpu_has_avx2_fma();
+	const int wide = gru_cpu_pass_level();
 	GRU_SFX(bwd_loop) loop;
 	size_t threads = 1;
 	size_t j, k;

@@ -133,28 +133,47 @@ gru_status_code gru_cpu_backward_f64(const gru_problem *problem, const gru_weigh
  */
 
 /*
- * On x86 with gcc, the passes are compiled twice: for the build's baseline
- * (SSE2 on x86-64) and for AVX2+FMA, picked at run time per call.
- * GRU_PASS(name) names the pass to call; it needs a local `wide`.
+ * On x86 with gcc or clang, the passes are compiled three times: for the
+ * build's baseline (SSE2 on x86-64), for AVX2+FMA and for AVX-512 (16
+ * floats a vector; gcc is told to prefer 512-bit vectors there, which its
+ * generic tuning would not), picked at run time per call by
+ * gru_cpu_pass_level(). GRU_PASS(name) names the pass to call; it needs a
+ * local `wide` holding that level.
  */
-#if defined(__GNUC__) && !defined(__clang__) && (defined(__x86_64__) || defined(__i386__))
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
 # define GRU_X86_WIDE 1
 # define GRU_WIDE_ATTR __attribute__((target("avx2,fma")))
-# define GRU_PASS(name) (wide ? GRU_SFX(name##_wide) : GRU_SFX(name##_base))
+# if defined(__clang__)
+#  define GRU_WIDE512_ATTR __attribute__((target("avx512f,avx512vl,avx512dq,fma")))
+# else
+#  define GRU_WIDE512_ATTR __attribute__((target("avx512f,avx512vl,avx512dq,fma,prefer-vector-width=512")))
+# endif
+# define GRU_PASS(name) \
+	(wide == GRU_PASS_AVX512 ? GRU_SFX(name##_wide512) : wide == GRU_PASS_AVX2 ? GRU_SFX(name##_wide) \
+	: GRU_SFX(name##_base))
 #else
 # define GRU_X86_WIDE 0
 # define GRU_PASS(name) ((void)wide, GRU_SFX(name##_base))
 #endif
 
-/* Whether this CPU runs the AVX2+FMA passes (reads the compiler runtime's CPU model). */
-static inline int gru_cpu_has_avx2_fma(void)
+#define GRU_PASS_BASE 0
+#define GRU_PASS_AVX2 1
+#define GRU_PASS_AVX512 2
+
+/* Which passes this CPU runs (reads the compiler runtime's CPU model): a GRU_PASS_* level. */
+static inline int gru_cpu_pass_level(void)
 {
 #if GRU_X86_WIDE
 	__builtin_cpu_init();
-	return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-#else
-	return 0;
+	if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")
+			&& __builtin_cpu_supports("avx512dq")) {
+		return GRU_PASS_AVX512;
+	}
+	if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+		return GRU_PASS_AVX2;
+	}
 #endif
+	return GRU_PASS_BASE;
 }
 
 #endif /* RINDOW_GRU_CPU_INTERNAL_H */
