@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 97bedb6be3f56eaf8f380e2cdd8d33af5344941e */
+ * Stub hash: cb7cd27e6f5627ac50c5eb13e4f55ecc74d57895 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_MASK(0, backend, MAY_BE_OBJECT|MAY_BE_LONG|MAY_BE_NULL, "null")
@@ -35,6 +35,14 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_getConfig arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_getParams
 
+#define arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_getLosses arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_getParams
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_getRegularizationLoss, 0, 0, IS_DOUBLE, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_applyConstraints, 0, 0, IS_VOID, 0)
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_name, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
@@ -51,6 +59,9 @@ ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, getGrads);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, outputShape);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, inputShape);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, getConfig);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, getLosses);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, getRegularizationLoss);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, applyConstraints);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, name);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, isBuilt);
 
@@ -65,6 +76,9 @@ static const zend_function_entry class_Rindow_NeuralNetworks_Layer_GRUCell_metho
 	ZEND_ME(Rindow_NeuralNetworks_Layer_GRUCell, outputShape, arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_outputShape, ZEND_ACC_PUBLIC)
 	ZEND_ME(Rindow_NeuralNetworks_Layer_GRUCell, inputShape, arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_inputShape, ZEND_ACC_PUBLIC)
 	ZEND_ME(Rindow_NeuralNetworks_Layer_GRUCell, getConfig, arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_getConfig, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_GRUCell, getLosses, arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_getLosses, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_GRUCell, getRegularizationLoss, arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_getRegularizationLoss, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_GRUCell, applyConstraints, arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_applyConstraints, ZEND_ACC_PUBLIC)
 	ZEND_ME(Rindow_NeuralNetworks_Layer_GRUCell, name, arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_name, ZEND_ACC_PUBLIC)
 	ZEND_ME(Rindow_NeuralNetworks_Layer_GRUCell, isBuilt, arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_isBuilt, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
