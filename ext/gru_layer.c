@@ -1576,6 +1576,7 @@ void php_gru_layer_configure(php_gru_layer *layer, php_gru_layer_config *config_
 	layer->config = config;
 	ZVAL_COPY_VALUE(&layer->backend, backend_in);
 	layer->built = false;
+	layer->activity_loss_count = 0;
 	layer->dtype = PHP_GRU_DTYPE_FLOAT32;
 	layer->timesteps = config.has_input_shape ? config.input_timesteps : -1;
 	layer->features = config.has_input_shape ? config.input_features : 0;
