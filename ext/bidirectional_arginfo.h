@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: c42bb2ae67135704a88d36bf7fc808af075910b3 */
+ * Stub hash: 7550d13beb5a8c5ade50da1e335b822aa174a734 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional___construct, 0, 0, 1)
 	ZEND_ARG_TYPE_INFO(0, layer, IS_OBJECT, 0)
@@ -50,6 +50,14 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getConfig arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getParams
 
+#define arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getLosses arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getParams
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getRegularizationLoss, 0, 0, IS_DOUBLE, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_applyConstraints, 0, 0, IS_VOID, 0)
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getForwardLayer, 0, 0, Rindow\\\116euralNetworks\\Layer\\GRU, 0)
 ZEND_END_ARG_INFO()
 
@@ -76,6 +84,9 @@ ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, getPyTorchGrads);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, setPyTorchWeights);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, outputShape);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, getConfig);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, getLosses);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, getRegularizationLoss);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, applyConstraints);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, getForwardLayer);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, getBackwardLayer);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, name);
@@ -97,6 +108,9 @@ static const zend_function_entry class_Rindow_NeuralNetworks_Layer_Bidirectional
 	ZEND_ME(Rindow_NeuralNetworks_Layer_Bidirectional, setPyTorchWeights, arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_setPyTorchWeights, ZEND_ACC_PUBLIC)
 	ZEND_ME(Rindow_NeuralNetworks_Layer_Bidirectional, outputShape, arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_outputShape, ZEND_ACC_PUBLIC)
 	ZEND_ME(Rindow_NeuralNetworks_Layer_Bidirectional, getConfig, arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getConfig, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_Bidirectional, getLosses, arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getLosses, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_Bidirectional, getRegularizationLoss, arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getRegularizationLoss, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_Bidirectional, applyConstraints, arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_applyConstraints, ZEND_ACC_PUBLIC)
 	ZEND_ME(Rindow_NeuralNetworks_Layer_Bidirectional, getForwardLayer, arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getForwardLayer, ZEND_ACC_PUBLIC)
 	ZEND_ME(Rindow_NeuralNetworks_Layer_Bidirectional, getBackwardLayer, arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_getBackwardLayer, ZEND_ACC_PUBLIC)
 	ZEND_ME(Rindow_NeuralNetworks_Layer_Bidirectional, name, arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional_name, ZEND_ACC_PUBLIC)

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 2099d30a7f0b50fd87b35455037af514ac84400a */
+ * Stub hash: f09cb2fceb9b584d6906842a55012c84f9b81455 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_GRU___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_MASK(0, backend, MAY_BE_OBJECT|MAY_BE_LONG|MAY_BE_NULL, "null")
@@ -55,6 +55,14 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Rindow_NeuralNetworks_Layer_GRU_getConfig arginfo_class_Rindow_NeuralNetworks_Layer_GRU_getParams
 
+#define arginfo_class_Rindow_NeuralNetworks_Layer_GRU_getLosses arginfo_class_Rindow_NeuralNetworks_Layer_GRU_getParams
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_GRU_getRegularizationLoss, 0, 0, IS_DOUBLE, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_GRU_applyConstraints, 0, 0, IS_VOID, 0)
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_GRU_name, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
@@ -65,8 +73,7 @@ ZEND_END_ARG_INFO()
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_GRU_isBuilt, 0, 0, _IS_BOOL, 0)
 ZEND_END_ARG_INFO()
 
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_GRU_resetStates, 0, 0, IS_VOID, 0)
-ZEND_END_ARG_INFO()
+#define arginfo_class_Rindow_NeuralNetworks_Layer_GRU_resetStates arginfo_class_Rindow_NeuralNetworks_Layer_GRU_applyConstraints
 
 
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRU, __construct);
@@ -85,6 +92,9 @@ ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRU, outputShape);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRU, inputShape);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRU, statesShapes);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRU, getConfig);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRU, getLosses);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRU, getRegularizationLoss);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRU, applyConstraints);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRU, name);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRU, setName);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRU, isBuilt);
@@ -108,6 +118,9 @@ static const zend_function_entry class_Rindow_NeuralNetworks_Layer_GRU_methods[]
 	ZEND_ME(Rindow_NeuralNetworks_Layer_GRU, inputShape, arginfo_class_Rindow_NeuralNetworks_Layer_GRU_inputShape, ZEND_ACC_PUBLIC)
 	ZEND_ME(Rindow_NeuralNetworks_Layer_GRU, statesShapes, arginfo_class_Rindow_NeuralNetworks_Layer_GRU_statesShapes, ZEND_ACC_PUBLIC)
 	ZEND_ME(Rindow_NeuralNetworks_Layer_GRU, getConfig, arginfo_class_Rindow_NeuralNetworks_Layer_GRU_getConfig, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_GRU, getLosses, arginfo_class_Rindow_NeuralNetworks_Layer_GRU_getLosses, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_GRU, getRegularizationLoss, arginfo_class_Rindow_NeuralNetworks_Layer_GRU_getRegularizationLoss, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_GRU, applyConstraints, arginfo_class_Rindow_NeuralNetworks_Layer_GRU_applyConstraints, ZEND_ACC_PUBLIC)
 	ZEND_ME(Rindow_NeuralNetworks_Layer_GRU, name, arginfo_class_Rindow_NeuralNetworks_Layer_GRU_name, ZEND_ACC_PUBLIC)
 	ZEND_ME(Rindow_NeuralNetworks_Layer_GRU, setName, arginfo_class_Rindow_NeuralNetworks_Layer_GRU_setName, ZEND_ACC_PUBLIC)
 	ZEND_ME(Rindow_NeuralNetworks_Layer_GRU, isBuilt, arginfo_class_Rindow_NeuralNetworks_Layer_GRU_isBuilt, ZEND_ACC_PUBLIC)

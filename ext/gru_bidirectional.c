@@ -848,6 +848,57 @@ PHP_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, getConfig)
 	add_assoc_zval(return_value, "backward_layer", &config);
 }
 
+PHP_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, getLosses)
+{
+	php_gru_bidirectional *bi = Z_GRU_BIDIRECTIONAL_P(ZEND_THIS);
+	zval lists[2], *value;
+	int d;
+
+	ZEND_PARSE_PARAMETERS_NONE();
+	if (check_constructed(bi) == FAILURE) {
+		RETURN_THROWS();
+	}
+	if (php_gru_layer_losses(FORWARD_LAYER(bi), &lists[0]) == FAILURE) {
+		RETURN_THROWS();
+	}
+	if (php_gru_layer_losses(BACKWARD_LAYER(bi), &lists[1]) == FAILURE) {
+		zval_ptr_dtor(&lists[0]);
+		RETURN_THROWS();
+	}
+	array_init(return_value);
+	for (d = 0; d < 2; d++) {
+		ZEND_HASH_FOREACH_VAL(Z_ARRVAL(lists[d]), value) {
+			add_next_index_double(return_value, Z_DVAL_P(value));
+		} ZEND_HASH_FOREACH_END();
+		zval_ptr_dtor(&lists[d]);
+	}
+}
+
+PHP_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, getRegularizationLoss)
+{
+	php_gru_bidirectional *bi = Z_GRU_BIDIRECTIONAL_P(ZEND_THIS);
+	double forward, backward;
+
+	ZEND_PARSE_PARAMETERS_NONE();
+	if (check_constructed(bi) == FAILURE
+		|| php_gru_layer_regularization_loss(FORWARD_LAYER(bi), &forward) == FAILURE
+		|| php_gru_layer_regularization_loss(BACKWARD_LAYER(bi), &backward) == FAILURE) {
+		RETURN_THROWS();
+	}
+	RETURN_DOUBLE(forward + backward);
+}
+
+PHP_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, applyConstraints)
+{
+	php_gru_bidirectional *bi = Z_GRU_BIDIRECTIONAL_P(ZEND_THIS);
+
+	ZEND_PARSE_PARAMETERS_NONE();
+	if (check_constructed(bi) == FAILURE || php_gru_layer_apply_constraints(FORWARD_LAYER(bi)) == FAILURE
+		|| php_gru_layer_apply_constraints(BACKWARD_LAYER(bi)) == FAILURE) {
+		RETURN_THROWS();
+	}
+}
+
 PHP_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, getForwardLayer)
 {
 	php_gru_bidirectional *bi = Z_GRU_BIDIRECTIONAL_P(ZEND_THIS);

@@ -211,6 +211,33 @@ PHP_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, getConfig)
 	add_assoc_zval(return_value, "options", &options);
 }
 
+PHP_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, getLosses)
+{
+	ZEND_PARSE_PARAMETERS_NONE();
+	if (php_gru_layer_losses(Z_GRU_CELL_P(ZEND_THIS), return_value) == FAILURE) {
+		RETURN_THROWS();
+	}
+}
+
+PHP_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, getRegularizationLoss)
+{
+	double total;
+
+	ZEND_PARSE_PARAMETERS_NONE();
+	if (php_gru_layer_regularization_loss(Z_GRU_CELL_P(ZEND_THIS), &total) == FAILURE) {
+		RETURN_THROWS();
+	}
+	RETURN_DOUBLE(total);
+}
+
+PHP_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, applyConstraints)
+{
+	ZEND_PARSE_PARAMETERS_NONE();
+	if (php_gru_layer_apply_constraints(Z_GRU_CELL_P(ZEND_THIS)) == FAILURE) {
+		RETURN_THROWS();
+	}
+}
+
 PHP_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, name)
 {
 	ZEND_PARSE_PARAMETERS_NONE();

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: d58c7f70f02d3d4d670ea6be0573c02a76daaeb7 */
+ * Stub hash: fc675adff8ab9b1cd6f7e28c026e905c7f46df8b */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_MASK(0, backend, MAY_BE_OBJECT|MAY_BE_LONG|MAY_BE_NULL, "null")
@@ -52,6 +52,14 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_getConfig arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_getParams
 
+#define arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_getLosses arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_getParams
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_getRegularizationLoss, 0, 0, IS_DOUBLE, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_applyConstraints, 0, 0, IS_VOID, 0)
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_name, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
@@ -73,6 +81,9 @@ ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, setPyTorchWeights);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, outputShape);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, inputShape);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, getConfig);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, getLosses);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, getRegularizationLoss);
+ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, applyConstraints);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, name);
 ZEND_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, isBuilt);
 
@@ -92,6 +103,9 @@ static const zend_function_entry class_Rindow_NeuralNetworks_Layer_GRUCell_metho
 	ZEND_ME(Rindow_NeuralNetworks_Layer_GRUCell, outputShape, arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_outputShape, ZEND_ACC_PUBLIC)
 	ZEND_ME(Rindow_NeuralNetworks_Layer_GRUCell, inputShape, arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_inputShape, ZEND_ACC_PUBLIC)
 	ZEND_ME(Rindow_NeuralNetworks_Layer_GRUCell, getConfig, arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_getConfig, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_GRUCell, getLosses, arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_getLosses, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_GRUCell, getRegularizationLoss, arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_getRegularizationLoss, ZEND_ACC_PUBLIC)
+	ZEND_ME(Rindow_NeuralNetworks_Layer_GRUCell, applyConstraints, arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_applyConstraints, ZEND_ACC_PUBLIC)
 	ZEND_ME(Rindow_NeuralNetworks_Layer_GRUCell, name, arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_name, ZEND_ACC_PUBLIC)
 	ZEND_ME(Rindow_NeuralNetworks_Layer_GRUCell, isBuilt, arginfo_class_Rindow_NeuralNetworks_Layer_GRUCell_isBuilt, ZEND_ACC_PUBLIC)
 	ZEND_FE_END

@@ -183,6 +183,12 @@ static void release_training_record(php_gru_layer *layer)
 	}
 	layer->record.input_dropout = NULL;
 	layer->record.recurrent_dropout = NULL;
+	if (layer->record.activity_block) {
+		efree(layer->record.activity_block);
+		layer->record.activity_block = NULL;
+	}
+	layer->record.activity_outputs_count = 0;
+	layer->record.activity_state_count = 0;
 	zval_ptr_dtor(&layer->record.inputs);
 	ZVAL_UNDEF(&layer->record.inputs);
 	zval_ptr_dtor(&layer->record.mask);
@@ -1104,6 +1110,14 @@ void php_gru_layer_forward(php_gru_layer *layer, zval *inputs, zval *training, H
 		call.trace_block = NULL;
 		call.dropout_block = NULL;
 	}
+	/* after the record is in place, which takes the activity copy for backward() */
+	if (!layer->is_cell && php_gru_layer_activity_forward(layer, &call.outputs,
+			layer->config.return_state ? &call.state_out : NULL, (size_t) batch, is_training) == FAILURE) {
+		if (is_training) {
+			release_training_record(layer);
+		}
+		goto fail;
+	}
 	if (layer->config.stateful) {
 		zval_ptr_dtor(&layer->carried_state);
 		ZVAL_COPY(&layer->carried_state, &state);
@@ -1174,6 +1188,8 @@ void php_gru_layer_backward(php_gru_layer *layer, HashTable *d_outputs_list, zva
 	zval tm_d_outputs, tm_d_inputs;  /* time_major: [batch, steps, *] copies for the core */
 	void *tm_d_outputs_data = NULL, *tm_d_inputs_data = NULL;
 	zval *family = record->time_major ? &record->family : &record->inputs;
+	const void *d_outputs_data = NULL, *d_state_data = NULL;
+	void *activity_block = NULL;     /* dOutputs (and dState) plus the activity penalty's gradient */
 
 	ZVAL_UNDEF(&tm_d_outputs);
 	ZVAL_UNDEF(&tm_d_inputs);
@@ -1238,6 +1254,12 @@ void php_gru_layer_backward(php_gru_layer *layer, HashTable *d_outputs_list, zva
 		}
 		i++;
 	} ZEND_HASH_FOREACH_END();
+	d_outputs_data = d_outputs.data;
+	d_state_data = d_state.data;
+	if (php_gru_layer_activity_backward(layer, &d_outputs_data, d_outputs.size, &d_state_data, &activity_block)
+			== FAILURE) {
+		goto fail;
+	}
 
 	if (record->time_major && record->problem.return_sequences) {
 		zend_long shape[3] = {out_shape[1], out_shape[0], out_shape[2]};
@@ -1245,7 +1267,7 @@ void php_gru_layer_backward(php_gru_layer *layer, HashTable *d_outputs_list, zva
 		if (tm_d_outputs_data == NULL) {
 			goto fail;
 		}
-		transpose_leading(d_outputs.data, tm_d_outputs_data, record->problem.steps, record->problem.batch,
+		transpose_leading(d_outputs_data, tm_d_outputs_data, record->problem.steps, record->problem.batch,
 			record->problem.units * d_outputs.value_size);
 	}
 	if (php_gru_array_open(&record->inputs, "inputs", &inputs) == FAILURE) {
@@ -1307,8 +1329,8 @@ void php_gru_layer_backward(php_gru_layer *layer, HashTable *d_outputs_list, zva
 	args.input_dropout = record->input_dropout;
 	args.recurrent_dropout = record->recurrent_dropout;
 	args.trace = record->trace;
-	args.d_outputs = tm_d_outputs_data ? tm_d_outputs_data : d_outputs.data;
-	args.d_state = d_state.data;
+	args.d_outputs = tm_d_outputs_data ? tm_d_outputs_data : d_outputs_data;
+	args.d_state = d_state_data;
 	args.d_inputs = tm_d_inputs_data ? tm_d_inputs_data : d_inputs.data;
 	args.d_initial_state = record->has_initial_state ? d_initial.data : NULL;
 	args.d_kernel = grads[PARAM_KERNEL].data;
@@ -1318,6 +1340,8 @@ void php_gru_layer_backward(php_gru_layer *layer, HashTable *d_outputs_list, zva
 		php_gru_throw_status(&status);
 		goto fail;
 	}
+	/* the core wrote the grads; the weight penalties' gradients go on top (Keras adds them to the loss) */
+	php_gru_layer_add_penalty_grads(layer, params, grads);
 	if (tm_d_inputs_data) {
 		transpose_leading(tm_d_inputs_data, d_inputs.data, record->problem.batch, record->problem.steps,
 			record->problem.features * d_inputs.value_size);
@@ -1364,6 +1388,9 @@ cleanup:
 	zval_ptr_dtor(&tm_d_inputs);
 	if (workspace_block) {
 		efree(workspace_block);
+	}
+	if (activity_block) {
+		efree(activity_block);
 	}
 }
 
@@ -1553,6 +1580,7 @@ void php_gru_layer_configure(php_gru_layer *layer, php_gru_layer_config *config_
 	layer->config = config;
 	ZVAL_COPY_VALUE(&layer->backend, backend_in);
 	layer->built = false;
+	layer->activity_loss_count = 0;
 	layer->dtype = PHP_GRU_DTYPE_FLOAT32;
 	layer->timesteps = config.has_input_shape ? config.input_timesteps : -1;
 	layer->features = config.has_input_shape ? config.input_features : 0;
@@ -1817,6 +1845,7 @@ void php_gru_layer_add_keras_config(const php_gru_layer_config *config, zval *op
 	if (config->device != PHP_GRU_DEVICE_AUTO) {
 		add_assoc_string(options, "device", php_gru_device_name(config->device));
 	}
+	php_gru_layer_add_regularization_config(config, options);
 }
 
 PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, getConfig)
@@ -1849,6 +1878,33 @@ PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, getConfig)
 	array_init_size(return_value, 2);
 	add_assoc_long(return_value, "units", config->units);
 	add_assoc_zval(return_value, "options", &options);
+}
+
+PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, getLosses)
+{
+	ZEND_PARSE_PARAMETERS_NONE();
+	if (php_gru_layer_losses(Z_GRU_LAYER_P(ZEND_THIS), return_value) == FAILURE) {
+		RETURN_THROWS();
+	}
+}
+
+PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, getRegularizationLoss)
+{
+	double total;
+
+	ZEND_PARSE_PARAMETERS_NONE();
+	if (php_gru_layer_regularization_loss(Z_GRU_LAYER_P(ZEND_THIS), &total) == FAILURE) {
+		RETURN_THROWS();
+	}
+	RETURN_DOUBLE(total);
+}
+
+PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, applyConstraints)
+{
+	ZEND_PARSE_PARAMETERS_NONE();
+	if (php_gru_layer_apply_constraints(Z_GRU_LAYER_P(ZEND_THIS)) == FAILURE) {
+		RETURN_THROWS();
+	}
 }
 
 PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, name)

@@ -10,6 +10,7 @@
 #include "gru.h"
 #include "gru_rng.h"
 #include "gru_layer_options.h"
+#include "gru_array.h"
 
 enum {
 	PARAM_KERNEL = 0,
@@ -31,6 +32,9 @@ typedef struct {
 	void *dropout_block;      /* emalloc'd dropout masks of that forward, or NULL */
 	const void *input_dropout;     /* [batch, features] in dropout_block, or NULL */
 	const void *recurrent_dropout; /* [batch, units] in dropout_block, or NULL */
+	void *activity_block;     /* activity_regularizer: emalloc'd copy of the outputs, then the state; or NULL */
+	size_t activity_outputs_count;
+	size_t activity_state_count;   /* 0 without return_state */
 } php_gru_training_record;
 
 /* The object of GRU and of GRUCell (a GRU of one step, is_cell true). */
@@ -48,6 +52,8 @@ typedef struct {
 	gru_rng rng;              /* the initializers' */
 	gru_rng dropout_rng;      /* the dropout masks', seeded from the seed option */
 	php_gru_training_record record;
+	double activity_losses[2];       /* the last forward()'s activity penalties: outputs, then state */
+	uint32_t activity_loss_count;
 	zend_object std;
 } php_gru_layer;
 
@@ -103,5 +109,43 @@ void php_gru_layer_add_common_config(const php_gru_layer_config *config, zval *o
 void php_gru_layer_add_keras_config(const php_gru_layer_config *config, zval *options);
 
 const char *php_gru_layer_name(const php_gru_layer *layer);
+
+/* ---- regularizers and constraints (gru_regularizers.c) ---- */
+
+/* getConfig()'s regularizers, constraints and unroll, each only when set. */
+void php_gru_layer_add_regularization_config(const php_gru_layer_config *config, zval *options);
+
+/*
+ * getLosses(): the activity penalties of the last forward(), then the
+ * weight penalties (kernel, recurrent kernel, bias) of the current weights;
+ * as floats, Keras's layer.losses order.
+ */
+zend_result php_gru_layer_losses(php_gru_layer *layer, zval *return_value);
+
+/* getRegularizationLoss(): their sum. */
+zend_result php_gru_layer_regularization_loss(php_gru_layer *layer, double *total);
+
+/* applyConstraints(): the weight constraints, in place on the params. */
+zend_result php_gru_layer_apply_constraints(php_gru_layer *layer);
+
+/* backward(): grads += the weight penalties' gradients, for the params opened in `params`. */
+void php_gru_layer_add_penalty_grads(php_gru_layer *layer, const php_gru_array_view *params,
+		php_gru_array_view *grads);
+
+/*
+ * forward(): the activity penalties of outputs (and state, with
+ * return_state; else NULL), and with training a copy for backward().
+ */
+zend_result php_gru_layer_activity_forward(php_gru_layer *layer, const php_gru_array_view *outputs,
+		const php_gru_array_view *state, size_t batch, bool training);
+
+/*
+ * backward(): points *d_outputs (and *d_state, which may be NULL) at
+ * copies with the activity penalty's gradient added, in a block the
+ * caller efree()s (*block); without an activity regularizer leaves them
+ * as they are, *block NULL.
+ */
+zend_result php_gru_layer_activity_backward(php_gru_layer *layer, const void **d_outputs, size_t d_outputs_count,
+		const void **d_state, void **block);
 
 #endif /* PHP_GRU_LAYER_INTERNAL_H */

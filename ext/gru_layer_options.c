@@ -29,6 +29,15 @@ typedef enum {
 	/* this extension's, after Keras's */
 	OPT_DEVICE,
 	OPT_TIME_MAJOR,
+	/* Keras's remaining ones, after ours */
+	OPT_KERNEL_REGULARIZER,
+	OPT_RECURRENT_REGULARIZER,
+	OPT_BIAS_REGULARIZER,
+	OPT_ACTIVITY_REGULARIZER,
+	OPT_KERNEL_CONSTRAINT,
+	OPT_RECURRENT_CONSTRAINT,
+	OPT_BIAS_CONSTRAINT,
+	OPT_UNROLL,
 	OPT_COUNT
 } option_index;
 
@@ -36,7 +45,9 @@ static const char *const option_names[OPT_COUNT] = {
 	"units", "input_shape", "activation", "recurrent_activation", "use_bias",
 	"kernel_initializer", "recurrent_initializer", "bias_initializer",
 	"return_sequences", "return_state", "go_backwards", "stateful", "reset_after", "name",
-	"dropout", "recurrent_dropout", "seed", "device", "time_major"
+	"dropout", "recurrent_dropout", "seed", "device", "time_major",
+	"kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer",
+	"kernel_constraint", "recurrent_constraint", "bias_constraint", "unroll"
 };
 
 /* Which options a class takes, in its positional order after the backend. */
@@ -50,14 +61,23 @@ static const option_index gru_order[] = {
 	OPT_UNITS, OPT_INPUT_SHAPE, OPT_ACTIVATION, OPT_RECURRENT_ACTIVATION, OPT_USE_BIAS,
 	OPT_KERNEL_INITIALIZER, OPT_RECURRENT_INITIALIZER, OPT_BIAS_INITIALIZER,
 	OPT_RETURN_SEQUENCES, OPT_RETURN_STATE, OPT_GO_BACKWARDS, OPT_STATEFUL, OPT_RESET_AFTER, OPT_NAME,
-	OPT_DROPOUT, OPT_RECURRENT_DROPOUT, OPT_SEED, OPT_DEVICE, OPT_TIME_MAJOR
+	OPT_DROPOUT, OPT_RECURRENT_DROPOUT, OPT_SEED, OPT_DEVICE, OPT_TIME_MAJOR,
+	OPT_KERNEL_REGULARIZER, OPT_RECURRENT_REGULARIZER, OPT_BIAS_REGULARIZER, OPT_ACTIVITY_REGULARIZER,
+	OPT_KERNEL_CONSTRAINT, OPT_RECURRENT_CONSTRAINT, OPT_BIAS_CONSTRAINT, OPT_UNROLL
 };
 
-/* Rindow's GRUCell($backend, $units, $input_shape, ...); Keras's dropout options and ours after. */
+/*
+ * Rindow's GRUCell($backend, $units, $input_shape, ...); Keras's dropout
+ * options and ours after, then the regularizers and constraints that
+ * Keras's GRUCell takes (not activity_regularizer or unroll, which are
+ * the RNN layer's).
+ */
 static const option_index cell_order[] = {
 	OPT_UNITS, OPT_INPUT_SHAPE, OPT_ACTIVATION, OPT_RECURRENT_ACTIVATION, OPT_USE_BIAS,
 	OPT_KERNEL_INITIALIZER, OPT_RECURRENT_INITIALIZER, OPT_BIAS_INITIALIZER, OPT_RESET_AFTER,
-	OPT_DROPOUT, OPT_RECURRENT_DROPOUT, OPT_SEED, OPT_NAME, OPT_DEVICE
+	OPT_DROPOUT, OPT_RECURRENT_DROPOUT, OPT_SEED, OPT_NAME, OPT_DEVICE,
+	OPT_KERNEL_REGULARIZER, OPT_RECURRENT_REGULARIZER, OPT_BIAS_REGULARIZER,
+	OPT_KERNEL_CONSTRAINT, OPT_RECURRENT_CONSTRAINT, OPT_BIAS_CONSTRAINT
 };
 
 static const option_set option_sets[] = {
@@ -286,6 +306,43 @@ static zend_result read_device(const zval *value, php_gru_layer_config *config)
 	return php_gru_device_from_name(Z_STR_P(value), &config->device);
 }
 
+/*
+ * The regularizers, the constraints (whose axes must fit their weights:
+ * the bias is 1-D without reset_after, so this runs after reset_after is
+ * read) and unroll.
+ */
+static zend_result read_regularizers_and_constraints(zval values[OPT_COUNT], php_gru_layer_config *config)
+{
+	if (php_gru_regularizer_parse(&values[OPT_KERNEL_REGULARIZER], option_names[OPT_KERNEL_REGULARIZER],
+			&config->kernel_regularizer) == FAILURE
+		|| php_gru_regularizer_parse(&values[OPT_RECURRENT_REGULARIZER], option_names[OPT_RECURRENT_REGULARIZER],
+			&config->recurrent_regularizer) == FAILURE
+		|| php_gru_regularizer_parse(&values[OPT_BIAS_REGULARIZER], option_names[OPT_BIAS_REGULARIZER],
+			&config->bias_regularizer) == FAILURE
+		|| php_gru_regularizer_parse(&values[OPT_ACTIVITY_REGULARIZER], option_names[OPT_ACTIVITY_REGULARIZER],
+			&config->activity_regularizer) == FAILURE
+		|| php_gru_constraint_parse(&values[OPT_KERNEL_CONSTRAINT], option_names[OPT_KERNEL_CONSTRAINT],
+			&config->kernel_constraint) == FAILURE
+		|| php_gru_constraint_parse(&values[OPT_RECURRENT_CONSTRAINT], option_names[OPT_RECURRENT_CONSTRAINT],
+			&config->recurrent_constraint) == FAILURE
+		|| php_gru_constraint_parse(&values[OPT_BIAS_CONSTRAINT], option_names[OPT_BIAS_CONSTRAINT],
+			&config->bias_constraint) == FAILURE
+		|| read_bool(&values[OPT_UNROLL], OPT_UNROLL, &config->unroll) == FAILURE) {
+		return FAILURE;
+	}
+	if (php_gru_constraint_check_ndim(&config->kernel_constraint, option_names[OPT_KERNEL_CONSTRAINT], 2) == FAILURE
+		|| php_gru_constraint_check_ndim(&config->recurrent_constraint, option_names[OPT_RECURRENT_CONSTRAINT], 2)
+			== FAILURE) {
+		return FAILURE;
+	}
+	/* without a bias there is nothing to constrain: Keras accepts the option and ignores it */
+	if (config->use_bias && php_gru_constraint_check_ndim(&config->bias_constraint, option_names[OPT_BIAS_CONSTRAINT],
+			config->reset_after ? 2 : 1) == FAILURE) {
+		return FAILURE;
+	}
+	return SUCCESS;
+}
+
 static void set_defaults(php_gru_layer_config *config)
 {
 	memset(config, 0, sizeof(*config));
@@ -430,7 +487,8 @@ zend_result php_gru_layer_config_parse_ex(php_gru_option_kind kind, php_gru_laye
 		|| read_rate(&values[OPT_RECURRENT_DROPOUT], OPT_RECURRENT_DROPOUT, &config->recurrent_dropout) == FAILURE
 		|| read_seed(&values[OPT_SEED], config) == FAILURE
 		|| read_device(&values[OPT_DEVICE], config) == FAILURE
-		|| read_bool(&values[OPT_TIME_MAJOR], OPT_TIME_MAJOR, &config->time_major) == FAILURE) {
+		|| read_bool(&values[OPT_TIME_MAJOR], OPT_TIME_MAJOR, &config->time_major) == FAILURE
+		|| read_regularizers_and_constraints(values, config) == FAILURE) {
 		return FAILURE;
 	}
 

@@ -9,6 +9,7 @@
 #include "php.h"
 #include "gru.h"
 #include "gru_device.h"
+#include "gru_regularizers.h"
 
 typedef struct {
 	zend_long units;
@@ -37,6 +38,15 @@ typedef struct {
 	/* where it computes (after Keras's options) */
 	php_gru_device device;             /* auto (the default), cpu or opencl */
 	bool time_major;                   /* inputs [timesteps, batch, features] (GRU only) */
+	/* Keras's remaining options (after ours, so that every positional order above holds) */
+	php_gru_regularizer kernel_regularizer;
+	php_gru_regularizer recurrent_regularizer;
+	php_gru_regularizer bias_regularizer;
+	php_gru_regularizer activity_regularizer;   /* GRU only */
+	php_gru_constraint kernel_constraint;
+	php_gru_constraint recurrent_constraint;
+	php_gru_constraint bias_constraint;
+	bool unroll;                       /* accepted, no effect (GRU only) */
 } php_gru_layer_config;
 
 /*

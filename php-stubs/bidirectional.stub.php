@@ -25,6 +25,12 @@ namespace Rindow\NeuralNetworks\Layer;
  * backward]. With return_state: [outputs, [forwardState, backwardState]].
  * A mask applies to both directions.
  *
+ * Regularizers and constraints are the GRU's options: the backward
+ * direction made here copies the layer's configuration, so it has the
+ * same. getLosses() lists the forward layer's penalties, then the backward
+ * layer's (each as GRU::getLosses()); applyConstraints() applies both
+ * layers' constraints.
+ *
  * @not-serializable
  */
 class Bidirectional
@@ -116,6 +122,19 @@ class Bidirectional
 
 	/** @return array ['merge_mode' => ..., 'layer' => config, 'backward_layer' => config] */
 	public function getConfig(): array {}
+
+	/**
+	 * The forward layer's penalties, then the backward layer's.
+	 *
+	 * @return array<int, float>
+	 */
+	public function getLosses(): array {}
+
+	/** The sum of getLosses(). */
+	public function getRegularizationLoss(): float {}
+
+	/** Applies both layers' weight constraints in place (after each optimizer step). */
+	public function applyConstraints(): void {}
 
 	public function getForwardLayer(): GRU {}
 

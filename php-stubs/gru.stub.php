@@ -60,6 +60,53 @@ namespace Rindow\NeuralNetworks\Layer;
  *                                       copy around the core (a core taking
  *                                       strides would avoid it). getConfig()
  *                                       lists it when true.
+ * Keras's remaining options, after this extension's:
+ *   - kernel_regularizer = null, recurrent_regularizer = null,
+ *     bias_regularizer = null         penalties on the weights
+ *   - activity_regularizer = null      penalty on the layer's outputs
+ *       A regularizer is 'l1', 'l2' or 'l1_l2' (also Keras's class names
+ *       'L1', 'L2', 'L1L2') with Keras's factor 0.01 for each named
+ *       penalty, or the factors ['l1' => 0.001, 'l2' => 0.01] (either or
+ *       both, non-negative). The penalty is Keras's:
+ *       l1 * sum(|w|) + l2 * sum(w^2) (no 1/2 on l2).
+ *   - kernel_constraint = null, recurrent_constraint = null,
+ *     bias_constraint = null
+ *       'max_norm' (max_value = 2, axis = 0), 'non_neg', 'unit_norm'
+ *       (axis = 0) or 'min_max_norm' (min_value = 0, max_value = 1,
+ *       rate = 1, axis = 0), with Keras's defaults; or with parameters,
+ *       the name first: ['max_norm', 'max_value' => 3, 'axis' => 1].
+ *       axis is 0, 1, -1, -2 or a list of them ([0, 1]: one norm over the
+ *       whole weight); it must fit the weight (the bias is 1-D without
+ *       reset_after). With n the L2 norms over axis and eps = 1e-7
+ *       (Keras's epsilon): max_norm w * min(n, max_value) / (eps + n);
+ *       unit_norm w / (eps + n); min_max_norm
+ *       w * (rate * clip(n, min_value, max_value) + (1 - rate) * n) / (eps + n);
+ *       non_neg max(w, 0). max_value and min_value are non-negative,
+ *       min_value <= max_value, rate in [0, 1].
+ *   - bool       unroll = false         accepted for Keras compatibility; no
+ *                                       effect (the native loop needs no unrolling)
+ *   getConfig() lists each of them when set, in the form the constructor
+ *   takes (regularizers as their factors, constraints as [name, parameters]).
+ *
+ * Regularization, as Keras's layer.losses:
+ *   - getLosses() lists the penalties: first the activity penalties of the
+ *     last forward() (training or not), one for the outputs and, with
+ *     return_state, one for the state (Keras penalizes every output
+ *     tensor), each divided by the batch size (as Keras 2 and current
+ *     Keras 3 do); then the weight penalties of the current weights, in
+ *     getParams() order, one per weight that has a regularizer.
+ *     getRegularizationLoss() is their sum: add it to the loss.
+ *   - backward() adds the weight penalties' gradients to getGrads() after
+ *     the core has written them, and adds the activity penalty's gradient
+ *     to the incoming dOutputs (and dState with return_state; a missing
+ *     dState counts as zeros). So getGrads() is the gradient of
+ *     loss + getRegularizationLoss().
+ *   - Keras's optimizers apply the constraints after each update; here
+ *     call applyConstraints() after the optimizer step has updated
+ *     getParams(). A Rindow integration would call it from its optimizer
+ *     or training loop (Rindow's optimizers know no constraints).
+ * All of it is host-side arithmetic on the params and grads, the same with
+ * device 'opencl'.
  *
  * Dropout (Keras 3's GRUCell semantics): only in a forward() with training
  * true, and only for a rate in (0, 1). Each such forward() draws fresh
@@ -76,7 +123,7 @@ namespace Rindow\NeuralNetworks\Layer;
  * not the defaults. A clone continues the same dropout random stream.
  *
  * An unknown option is an InvalidArgumentException that names it, as is an
- * invalid dropout rate or seed.
+ * invalid dropout rate, seed, regularizer or constraint.
  * Random initializers draw from a generator seeded by mt_rand(), so
  * mt_srand($seed) before construction makes the weights reproducible (and
  * the dropout masks, when seed is null).
@@ -116,7 +163,8 @@ class GRU
 
 	/**
 	 * Backward through time for the last forward() run with training true.
-	 * Weight gradients land in getGrads() (overwritten, not accumulated).
+	 * Weight gradients land in getGrads() (overwritten, not accumulated),
+	 * with the regularizers' gradients added.
 	 *
 	 * @param array $dOutputs [dOutputs] or [dOutputs, dState]
 	 * @return array [dInputs], or [dInputs, dInitialState] when
@@ -213,6 +261,27 @@ class GRU
 
 	/** @return array */
 	public function getConfig(): array {}
+
+	/**
+	 * The regularization penalties, as Keras's layer.losses: the activity
+	 * penalties of the last forward() (outputs, then state with
+	 * return_state), then those of the weights that have a regularizer
+	 * (kernel, recurrent kernel, bias), computed now. Empty without
+	 * regularizers.
+	 *
+	 * @return array<int, float>
+	 */
+	public function getLosses(): array {}
+
+	/** The sum of getLosses(), 0.0 without regularizers. */
+	public function getRegularizationLoss(): float {}
+
+	/**
+	 * Applies the weight constraints to getParams() in place; call it after
+	 * each optimizer step, as Keras's optimizers do. Does nothing without
+	 * constraints or before build.
+	 */
+	public function applyConstraints(): void {}
 
 	public function name(): string {}
 

@@ -31,6 +31,15 @@ namespace Rindow\NeuralNetworks\Layer;
  *                (as GRU's, with masks drawn afresh at each training forward())
  *   - ?string    name = null            defaults to 'grucell'
  *   - ?string    device = 'auto'        as GRU's
+ *   - kernel_regularizer, recurrent_regularizer, bias_regularizer,
+ *     kernel_constraint, recurrent_constraint, bias_constraint = null
+ *                as GRU's (Keras's GRUCell takes these; activity_regularizer
+ *                and unroll are the GRU layer's). getLosses(),
+ *                getRegularizationLoss() and applyConstraints() as GRU's.
+ *                Each backward() adds the weight penalties' gradients to
+ *                getGrads() once: a loop that sums getGrads() over the steps
+ *                of a sequence counts them once per step, so add them once
+ *                per sequence instead (or regularize the GRU layer).
  *
  * backward() follows the last forward() run with training true, or, as
  * Rindow's RNN layers call cells, the forward() that was given the same
@@ -70,7 +79,8 @@ class GRUCell
 
 	/**
 	 * Gradients of the last forward() run with training true. Weight
-	 * gradients land in getGrads() (overwritten, not accumulated).
+	 * gradients land in getGrads() (overwritten, not accumulated), with the
+	 * regularizers' gradients added.
 	 *
 	 * @param array $dStates [dNext_h [batch, units]]
 	 * @param object|null $calcState the object given to that step's forward()
@@ -161,6 +171,20 @@ class GRUCell
 
 	/** @return array */
 	public function getConfig(): array {}
+
+	/**
+	 * The weight penalties (kernel, recurrent kernel, bias; each that has a
+	 * regularizer), computed now, as Keras's layer.losses.
+	 *
+	 * @return array<int, float>
+	 */
+	public function getLosses(): array {}
+
+	/** The sum of getLosses(). */
+	public function getRegularizationLoss(): float {}
+
+	/** Applies the weight constraints to getParams() in place (after each optimizer step). */
+	public function applyConstraints(): void {}
 
 	public function name(): string {}
 

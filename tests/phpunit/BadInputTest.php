@@ -77,8 +77,8 @@ final class BadInputTest extends TestCase
 
     public function testUnknownOptionIsNamed(): void
     {
-        $this->expectInvalid("Unknown option 'unroll' in GRU");
-        new GRU(2, unroll: true);
+        $this->expectInvalid("Unknown option 'no_such_option' in GRU");
+        new GRU(2, no_such_option: true);
     }
 
     public function testOptionGivenTwice(): void

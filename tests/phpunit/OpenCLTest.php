@@ -222,6 +222,63 @@ final class OpenCLTest extends TestCase
         $this->assertLessThan(1e-4, Golden::maxScaledError(self::flat($cpu->backward([$d])[0]), self::flat($ocl->backward([$d])[0])));
     }
 
+    /**
+     * Regularizers, the activity regularizer and constraints are host-side
+     * arithmetic on params, grads and outputs: with device 'opencl' they
+     * give what the CPU gives, and the penalty gradients land on top of the
+     * gradients the device computed.
+     */
+    public function testRegularizersAndConstraintsAsOnCpu(): void
+    {
+        [$B, $T, $I, $H] = [2, 3, 4, 3];
+        $f32 = NDArray::float32;
+        $x = NDArray::fromArray(ReferenceGru::randomList($B * $T * $I, 21), $f32)->reshape([$B, $T, $I]);
+        $weights = static fn () => [
+            NDArray::fromArray(ReferenceGru::randomList($I * 3 * $H, 22, 0.8), $f32)->reshape([$I, 3 * $H]),
+            NDArray::fromArray(ReferenceGru::randomList(3 * $H * $H, 23, 0.8), $f32)->reshape([$H, 3 * $H]),
+            NDArray::fromArray(ReferenceGru::randomList(6 * $H, 24, 0.4), $f32)->reshape([2, 3 * $H]),
+        ];
+        $dOut = NDArray::fromArray(ReferenceGru::randomList($B * $T * $H, 25), $f32)->reshape([$B, $T, $H]);
+        $weightRegularizers = ['kernel_regularizer' => ['l1' => 0.02, 'l2' => 0.1], 'recurrent_regularizer' => 'l2',
+            'bias_regularizer' => 'l1'];
+        $all = $weightRegularizers + ['activity_regularizer' => ['l2' => 0.05],
+            'kernel_constraint' => ['max_norm', 'max_value' => 0.9], 'recurrent_constraint' => 'unit_norm',
+            'bias_constraint' => 'non_neg'];
+        $runs = [
+            'cpu' => ['device' => 'cpu'] + $all,
+            'opencl' => ['device' => 'opencl'] + $all,
+            'opencl, weight regularizers' => ['device' => 'opencl'] + $weightRegularizers,
+            'opencl, none' => ['device' => 'opencl'],
+        ];
+        $results = [];
+        foreach ($runs as $run => $options) {
+            $layer = new GRU($H, ...$options + ['return_sequences' => true, 'return_state' => true]);
+            $layer->build($x, sampleWeights: $weights());
+            $layer->forward($x, true);
+            $r = ['losses' => $layer->getLosses(), 'dInputs' => self::flat($layer->backward([$dOut])[0])];
+            foreach ($layer->getGrads() as $i => $g) {
+                $r["grad $i"] = self::flat($g);
+            }
+            $layer->applyConstraints();
+            foreach ($layer->getParams() as $i => $p) {
+                $r["param $i"] = self::flat($p);
+            }
+            $results[$run] = $r;
+        }
+        $this->assertCount(5, $results['cpu']['losses']);
+        foreach ($results['cpu'] as $what => $expected) {
+            $this->assertLessThan(1e-4, Golden::maxScaledError($expected, $results['opencl'][$what]), $what);
+        }
+        // the weight penalties' gradients land on top of what the device computed
+        $factors = [[0.02, 0.1], [0.0, 0.01], [0.01, 0.0]];
+        foreach ($weights() as $i => $w) {
+            $expected = array_map(static fn ($v) => $factors[$i][0] * ($v <=> 0) + 2 * $factors[$i][1] * $v, self::flat($w));
+            $difference = array_map(static fn ($a, $b) => $a - $b, $results['opencl, weight regularizers']["grad $i"],
+                $results['opencl, none']["grad $i"]);
+            $this->assertLessThan(1e-5, Golden::maxScaledError($expected, $difference), "penalty gradient $i");
+        }
+    }
+
     // ---- device selection ----------------------------------------------------
 
     public function testDeviceOptionInConfig(): void

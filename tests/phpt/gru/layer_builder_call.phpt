@@ -12,7 +12,7 @@ $b = new GRU(5, return_sequences: true, input_shape: [4, 3]);
 var_dump($a->getConfig() === $b->getConfig());
 echo implode(',', $a->outputShape()), "\n";
 try {
-    new GRU(5, unroll: true);
+    new GRU(5, no_such_option: true);
 } catch (InvalidArgumentException $e) {
     echo get_class($e), ': ', substr($e->getMessage(), 0, 30), "\n";
 }
@@ -20,4 +20,4 @@ try {
 --EXPECT--
 bool(true)
 4,5
-InvalidArgumentException: Unknown option 'unroll' in GRU
+InvalidArgumentException: Unknown option 'no_such_option

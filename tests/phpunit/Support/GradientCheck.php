@@ -6,8 +6,9 @@ use Rindow\NeuralNetworks\Layer\GRU;
 
 /**
  * Central finite differences of a GRU layer's forward against its
- * backward, in float64. The loss is sum(outputs*dOut) + sum(state*dState),
- * whose gradient is exactly what backward([dOut, dState]) returns. Every
+ * backward, in float64. The loss is sum(outputs*dOut) + sum(state*dState)
+ * + getRegularizationLoss() (0 without regularizers), whose gradient is
+ * exactly what backward([dOut, dState]) returns. Every
  * evaluation builds a fresh layer with the same options (a `seed` option
  * then gives every training forward the same dropout masks).
  */
@@ -71,7 +72,8 @@ final class GradientCheck
             foreach (Golden::flatten($state->toArray()) as $i => $v) {
                 $loss += $v * $this->dState[$i];
             }
-            return $loss;
+            // the penalties of this forward's outputs and of these weights
+            return $loss + $layer->getRegularizationLoss();
         }
         $shape = $c['return_sequences'] ? [$B, $T, $H] : [$B, $H];
         $dIn = $layer->backward([NDArray::fromArray($this->dOut, $f64)->reshape($shape),
