@@ -316,6 +316,92 @@ GRU_K256(1, 0, kern256_1_tail) GRU_K256(2, 0, kern256_2_tail) GRU_K256(3, 0, ker
 typedef void (*kern256_fn)(size_t, const float *, size_t, const float *, size_t, float *, size_t, int, size_t);
 static const kern256_fn kern256[4] = {NULL, kern256_1, kern256_2, kern256_3};
 static const kern256_fn kern256_tail[4] = {NULL, kern256_1_tail, kern256_2_tail, kern256_3_tail};
+
+/*
+ * One row of A (a GEMV, as in a batch-1 step) over two panels at once: with
+ * a single row, the 4 accumulators of the kernels above are 4 FMA chains of
+ * 4-cycle latency, 1 FMA a cycle; two panels make 8 chains, enough to run at
+ * the 2 loads a cycle that a GEMV (one B element per FMA) is bound by. The
+ * same even/odd k split and order per column as kern512_body and
+ * kern256_body, so the results are the same bits.
+ * q0, q1: the two panels; masks as kern512_body's, per panel.
+ */
+GRU_AVX512_ATTR static void kern512_row2(size_t kc, const float *a, const float *q0, const float *q1,
+		size_t ldb, float *c, int acc, __mmask16 m0, __mmask16 m1, __mmask16 m2, __mmask16 m3)
+{
+	__m512 c0, c1, c2, c3, d0, d1, d2, d3;
+	size_t q;
+
+	c0 = acc ? _mm512_maskz_loadu_ps(m0, c) : _mm512_setzero_ps();
+	c1 = acc ? _mm512_maskz_loadu_ps(m1, c + 16) : _mm512_setzero_ps();
+	c2 = acc ? _mm512_maskz_loadu_ps(m2, c + 32) : _mm512_setzero_ps();
+	c3 = acc ? _mm512_maskz_loadu_ps(m3, c + 48) : _mm512_setzero_ps();
+	d0 = d1 = d2 = d3 = _mm512_setzero_ps();
+	for (q = 0; q + 1 < kc; q += 2) {
+		const __m512 ai = _mm512_set1_ps(a[q]);
+		const __m512 aj = _mm512_set1_ps(a[q + 1]);
+
+		c0 = _mm512_fmadd_ps(ai, _mm512_maskz_loadu_ps(m0, q0 + q * ldb), c0);
+		c1 = _mm512_fmadd_ps(ai, _mm512_maskz_loadu_ps(m1, q0 + q * ldb + 16), c1);
+		c2 = _mm512_fmadd_ps(ai, _mm512_maskz_loadu_ps(m2, q1 + q * ldb), c2);
+		c3 = _mm512_fmadd_ps(ai, _mm512_maskz_loadu_ps(m3, q1 + q * ldb + 16), c3);
+		d0 = _mm512_fmadd_ps(aj, _mm512_maskz_loadu_ps(m0, q0 + (q + 1) * ldb), d0);
+		d1 = _mm512_fmadd_ps(aj, _mm512_maskz_loadu_ps(m1, q0 + (q + 1) * ldb + 16), d1);
+		d2 = _mm512_fmadd_ps(aj, _mm512_maskz_loadu_ps(m2, q1 + (q + 1) * ldb), d2);
+		d3 = _mm512_fmadd_ps(aj, _mm512_maskz_loadu_ps(m3, q1 + (q + 1) * ldb + 16), d3);
+	}
+	if (q < kc) {
+		const __m512 ai = _mm512_set1_ps(a[q]);
+
+		c0 = _mm512_fmadd_ps(ai, _mm512_maskz_loadu_ps(m0, q0 + q * ldb), c0);
+		c1 = _mm512_fmadd_ps(ai, _mm512_maskz_loadu_ps(m1, q0 + q * ldb + 16), c1);
+		c2 = _mm512_fmadd_ps(ai, _mm512_maskz_loadu_ps(m2, q1 + q * ldb), c2);
+		c3 = _mm512_fmadd_ps(ai, _mm512_maskz_loadu_ps(m3, q1 + q * ldb + 16), c3);
+	}
+	_mm512_mask_storeu_ps(c, m0, _mm512_add_ps(c0, d0));
+	_mm512_mask_storeu_ps(c + 16, m1, _mm512_add_ps(c1, d1));
+	_mm512_mask_storeu_ps(c + 32, m2, _mm512_add_ps(c2, d2));
+	_mm512_mask_storeu_ps(c + 48, m3, _mm512_add_ps(c3, d3));
+}
+
+/* AVX2: one row over two whole 16-column panels; ldc1: where the second panel's columns start in C. */
+GRU_AVX2_ATTR static void kern256_row2(size_t kc, const float *a, const float *q0, const float *q1,
+		size_t ldb, float *c, size_t ldc1, int acc)
+{
+	__m256 c0, c1, c2, c3, d0, d1, d2, d3;
+	size_t q;
+
+	c0 = acc ? _mm256_loadu_ps(c) : _mm256_setzero_ps();
+	c1 = acc ? _mm256_loadu_ps(c + 8) : _mm256_setzero_ps();
+	c2 = acc ? _mm256_loadu_ps(c + ldc1) : _mm256_setzero_ps();
+	c3 = acc ? _mm256_loadu_ps(c + ldc1 + 8) : _mm256_setzero_ps();
+	d0 = d1 = d2 = d3 = _mm256_setzero_ps();
+	for (q = 0; q + 1 < kc; q += 2) {
+		const __m256 ai = _mm256_broadcast_ss(a + q);
+		const __m256 aj = _mm256_broadcast_ss(a + q + 1);
+
+		c0 = _mm256_fmadd_ps(ai, _mm256_loadu_ps(q0 + q * ldb), c0);
+		c1 = _mm256_fmadd_ps(ai, _mm256_loadu_ps(q0 + q * ldb + 8), c1);
+		c2 = _mm256_fmadd_ps(ai, _mm256_loadu_ps(q1 + q * ldb), c2);
+		c3 = _mm256_fmadd_ps(ai, _mm256_loadu_ps(q1 + q * ldb + 8), c3);
+		d0 = _mm256_fmadd_ps(aj, _mm256_loadu_ps(q0 + (q + 1) * ldb), d0);
+		d1 = _mm256_fmadd_ps(aj, _mm256_loadu_ps(q0 + (q + 1) * ldb + 8), d1);
+		d2 = _mm256_fmadd_ps(aj, _mm256_loadu_ps(q1 + (q + 1) * ldb), d2);
+		d3 = _mm256_fmadd_ps(aj, _mm256_loadu_ps(q1 + (q + 1) * ldb + 8), d3);
+	}
+	if (q < kc) {
+		const __m256 ai = _mm256_broadcast_ss(a + q);
+
+		c0 = _mm256_fmadd_ps(ai, _mm256_loadu_ps(q0 + q * ldb), c0);
+		c1 = _mm256_fmadd_ps(ai, _mm256_loadu_ps(q0 + q * ldb + 8), c1);
+		c2 = _mm256_fmadd_ps(ai, _mm256_loadu_ps(q1 + q * ldb), c2);
+		c3 = _mm256_fmadd_ps(ai, _mm256_loadu_ps(q1 + q * ldb + 8), c3);
+	}
+	_mm256_storeu_ps(c, _mm256_add_ps(c0, d0));
+	_mm256_storeu_ps(c + 8, _mm256_add_ps(c1, d1));
+	_mm256_storeu_ps(c + ldc1, _mm256_add_ps(c2, d2));
+	_mm256_storeu_ps(c + ldc1 + 8, _mm256_add_ps(c3, d3));
+}
 #endif
 
 /* Rows per block: the fewest blocks of at most mr_max rows, as even as can be. */
@@ -357,7 +443,31 @@ static void gemm_panels(gru_kernel_isa isa, size_t m, size_t n, size_t k, const 
 		const size_t kc = k - k0 < GRU_KC ? k - k0 : GRU_KC;
 		const int acc = accumulate || k0 > 0;
 
-		for (jp = 0; jp < panels; jp++) {
+		jp = 0;
+#if GRU_GEMM_X86
+		/* a single row: two panels a call, for twice the independent FMA chains */
+		if (m == 1 && isa != GRU_KERNEL_PORTABLE) {
+			for (; jp + 1 < panels; jp += 2) {
+				const float *p = b + jp * panel_step + k0 * row_step;
+				const size_t nv = n - (jp + 1) * nr < nr ? n - (jp + 1) * nr : nr;
+
+				if (isa == GRU_KERNEL_AVX512) {
+					const __mmask16 m2 = nv >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << nv) - 1);
+					const __mmask16 m3 = nv >= 32 ? (__mmask16)0xFFFF
+						: nv > 16 ? (__mmask16)((1u << (nv - 16)) - 1) : (__mmask16)0;
+
+					kern512_row2(kc, a + k0, p, p + panel_step, row_step, c + jp * nr, acc,
+							(__mmask16)0xFFFF, (__mmask16)0xFFFF, m2, m3);
+				} else if (nv == nr) {
+					/* (a short last panel goes to the masked kernel below) */
+					kern256_row2(kc, a + k0, p, p + panel_step, row_step, c + jp * nr, nr, acc);
+				} else {
+					break;
+				}
+			}
+		}
+#endif
+		for (; jp < panels; jp++) {
 			const float *p = b + jp * panel_step + k0 * row_step;
 			const size_t nv = n - jp * nr < nr ? n - jp * nr : nr;
 			float *cp = c + jp * nr;
