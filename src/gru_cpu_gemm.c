@@ -9,7 +9,7 @@
 
 #include "gru_cpu_gemm.h"
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#if defined(__GNUC__) && defined(__x86_64__)
 # define GRU_GEMM_X86 1
 # include <immintrin.h>
 # define GRU_AVX512_ATTR __attribute__((target("avx512f,avx512vl,fma")))
