@@ -178,3 +178,98 @@ static void GRU_ROWS(pass_backward_before)(const gru_problem *p, GRU_REAL *dh, G
 		}
 	}
 }
+
+/*
+ * Products of a few rows (rows <= GRU_DIRECT_MAX_ROWS: a GRUCell step, a
+ * short sequence of a small batch), where OpenBLAS's set-up costs more than
+ * the arithmetic. Plain loops for the vectoriser.
+ *
+ * small_tn: C[ni, nj] = beta C + X^T D, X [rows, ni] (leading dimension
+ * ldx), D [rows, nj]: a weight gradient as a sum of rows outer products.
+ */
+GRU_ROWS_ATTR
+static void GRU_ROWS(small_tn)(size_t ni, size_t nj, size_t rows, const GRU_REAL *x, size_t ldx,
+		const GRU_REAL *d, size_t ldd, GRU_REAL beta, GRU_REAL *c, size_t ldc)
+{
+	size_t i, j, r;
+
+	for (i = 0; i < ni; i++) {
+		GRU_REAL *restrict ci = c + i * ldc;
+
+		for (r = 0; r < rows; r++) {
+			const GRU_REAL xr = x[r * ldx + i];
+			const GRU_REAL *restrict dr = d + r * ldd;
+
+			if (r == 0 && beta == (GRU_REAL)0) {
+				for (j = 0; j < nj; j++) {
+					ci[j] = xr * dr[j];
+				}
+			} else {
+				for (j = 0; j < nj; j++) {
+					ci[j] += xr * dr[j];
+				}
+			}
+		}
+	}
+}
+
+/*
+ * small_nt: C[rows, ni] = beta C + A B^T, A [rows, nj], B [ni, nj]: dot
+ * products along rows of both. Four outputs at a time, each summed in
+ * GRU_NT_LANES partial sums (four named arrays, so that they live in
+ * registers), give the vectoriser independent chains without reassociating
+ * anything it was not told to.
+ */
+#ifndef GRU_NT_LANES
+# define GRU_NT_LANES 16
+#endif
+GRU_ROWS_ATTR
+static void GRU_ROWS(small_nt)(size_t rows, size_t ni, size_t nj, const GRU_REAL *a, size_t lda,
+		const GRU_REAL *b, size_t ldb, GRU_REAL beta, GRU_REAL *c, size_t ldc)
+{
+	const size_t nv = nj / GRU_NT_LANES * GRU_NT_LANES;
+	size_t r, i, j, l;
+
+	for (r = 0; r < rows; r++) {
+		const GRU_REAL *restrict ar = a + r * lda;
+		GRU_REAL *restrict cr = c + r * ldc;
+
+		for (i = 0; i < ni; i += 4) {
+			const size_t nb = ni - i < 4 ? ni - i : 4;
+			/* rows of B past ni repeat the last one: computed, never stored */
+			const GRU_REAL *restrict b0 = b + i * ldb;
+			const GRU_REAL *restrict b1 = b + (nb > 1 ? i + 1 : i) * ldb;
+			const GRU_REAL *restrict b2 = b + (nb > 2 ? i + 2 : i) * ldb;
+			const GRU_REAL *restrict b3 = b + (nb > 3 ? i + 3 : i) * ldb;
+			GRU_REAL s0[GRU_NT_LANES], s1[GRU_NT_LANES], s2[GRU_NT_LANES], s3[GRU_NT_LANES], t[4];
+
+			for (l = 0; l < GRU_NT_LANES; l++) {
+				s0[l] = s1[l] = s2[l] = s3[l] = 0;
+			}
+			for (j = 0; j < nv; j += GRU_NT_LANES) {
+				for (l = 0; l < GRU_NT_LANES; l++) {
+					s0[l] += ar[j + l] * b0[j + l];
+					s1[l] += ar[j + l] * b1[j + l];
+					s2[l] += ar[j + l] * b2[j + l];
+					s3[l] += ar[j + l] * b3[j + l];
+				}
+			}
+			t[0] = t[1] = t[2] = t[3] = 0;
+			for (l = 0; l < GRU_NT_LANES; l++) {
+				t[0] += s0[l];
+				t[1] += s1[l];
+				t[2] += s2[l];
+				t[3] += s3[l];
+			}
+			for (j = nv; j < nj; j++) {
+				t[0] += ar[j] * b0[j];
+				t[1] += ar[j] * b1[j];
+				t[2] += ar[j] * b2[j];
+				t[3] += ar[j] * b3[j];
+			}
+			for (l = 0; l < nb; l++) {
+				cr[i + l] = (beta == (GRU_REAL)0 ? (GRU_REAL)0 : cr[i + l]) + t[l];
+			}
+		}
+	}
+}

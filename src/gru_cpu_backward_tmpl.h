@@ -51,6 +51,31 @@ typedef struct {
 #undef GRU_ROWS
 #undef GRU_ROWS_ATTR
 
+/*
+ * C = X^T D (+ C) and C = A B^T (+ C) as the backward needs them: a few rows
+ * on the loops above, more on OpenBLAS. `rows` is the summed-over dimension
+ * of the first and the row count of the second.
+ */
+static inline void GRU_SFX(gemm_tn)(int wide, size_t ni, size_t nj, size_t rows, const GRU_REAL *x, size_t ldx,
+		const GRU_REAL *d, size_t ldd, GRU_REAL beta, GRU_REAL *c, size_t ldc)
+{
+	if (rows <= GRU_DIRECT_MAX_ROWS) {
+		GRU_PASS(small_tn)(ni, nj, rows, x, ldx, d, ldd, beta, c, ldc);
+	} else {
+		GRU_SFX(gemm)(CblasTrans, CblasNoTrans, ni, nj, rows, x, ldx, d, ldd, beta, c, ldc);
+	}
+}
+
+static inline void GRU_SFX(gemm_nt)(int wide, size_t rows, size_t ni, size_t nj, const GRU_REAL *a, size_t lda,
+		const GRU_REAL *b, size_t ldb, GRU_REAL beta, GRU_REAL *c, size_t ldc)
+{
+	if (rows <= GRU_DIRECT_MAX_ROWS) {
+		GRU_PASS(small_nt)(rows, ni, nj, a, lda, b, ldb, beta, c, ldc);
+	} else {
+		GRU_SFX(gemm)(CblasNoTrans, CblasTrans, rows, ni, nj, a, lda, b, ldb, beta, c, ldc);
+	}
+}
+
 /* What the backward time loop reads; shared by the threads, each on its own batch rows. */
 typedef struct {
 	const gru_problem *p;
@@ -79,22 +104,20 @@ static inline void GRU_SFX(bwd_rec_gemm)(const GRU_SFX(bwd_loop) *c, int which, 
 
 		gru_gemm_packed(c->isa, m, units, k, a, lda, pk, accumulate, out, units);
 	} else if (which == 2) {
-		/* too few steps to pack: OpenBLAS on U in place, its U_z and U_r blocks one after the other */
-		GRU_SFX(gemm)(CblasNoTrans, CblasTrans, m, units, units, a, lda, c->recurrent, units,
-				accumulate ? 1 : 0, out, units);
-		GRU_SFX(gemm)(CblasNoTrans, CblasTrans, m, units, units, a + units, lda, c->recurrent + units * units, units,
-				1, out, units);
+		/* too few steps to pack: U in place, its U_z and U_r blocks one after the other */
+		GRU_SFX(gemm_nt)(c->wide, m, units, units, a, lda, c->recurrent, units, accumulate ? 1 : 0, out, units);
+		GRU_SFX(gemm_nt)(c->wide, m, units, units, a + units, lda, c->recurrent + units * units, units, 1, out, units);
 	} else {
 		const GRU_REAL *v = which == 0 ? c->recurrent : c->recurrent + 2 * units * units;
 
-		GRU_SFX(gemm)(CblasNoTrans, CblasTrans, m, units, k, a, lda, v, which == 0 ? 3 * units : units,
-				accumulate ? 1 : 0, out, units);
+		GRU_SFX(gemm_nt)(c->wide, m, units, k, a, lda, v, which == 0 ? 3 * units : units, accumulate ? 1 : 0,
+				out, units);
 	}
 #else
 	const GRU_REAL *v = which == 0 ? c->recurrent : which == 1 ? c->recurrent + 2 * units * units : c->packed;
 	const size_t ldv = which == 0 ? 3 * units : which == 1 ? units : 2 * units;
 
-	GRU_SFX(gemm)(CblasNoTrans, CblasTrans, m, units, k, a, lda, v, ldv, accumulate ? 1 : 0, out, units);
+	GRU_SFX(gemm_nt)(c->wide, m, units, k, a, lda, v, ldv, accumulate ? 1 : 0, out, units);
 #endif
 }
 
@@ -259,17 +282,14 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 
 	if (p->reset_after) {
 		/* dg columns: [dz | dr | dgh | dxh] */
-		GRU_SFX(gemm)(CblasTrans, CblasNoTrans, features, 2 * units, rows, x_gemm, features,
-				dg, width, 0, d_kernel, gates);
-		GRU_SFX(gemm)(CblasTrans, CblasNoTrans, features, units, rows, x_gemm, features,
-				dg + 3 * units, width, 0, d_kernel + 2 * units, gates);
-		GRU_SFX(gemm)(CblasTrans, CblasNoTrans, units, gates, rows, hp_gemm, units,
-				dg, width, 0, d_recurrent, gates);
+		GRU_SFX(gemm_tn)(wide, features, 2 * units, rows, x_gemm, features, dg, width, 0, d_kernel, gates);
+		GRU_SFX(gemm_tn)(wide, features, units, rows, x_gemm, features, dg + 3 * units, width, 0,
+				d_kernel + 2 * units, gates);
+		GRU_SFX(gemm_tn)(wide, units, gates, rows, hp_gemm, units, dg, width, 0, d_recurrent, gates);
 		if (d_inputs != NULL) {
-			GRU_SFX(gemm)(CblasNoTrans, CblasTrans, rows, features, 2 * units, dg, width,
-					kernel, gates, 0, d_inputs, features);
-			GRU_SFX(gemm)(CblasNoTrans, CblasTrans, rows, features, units, dg + 3 * units, width,
-					kernel + 2 * units, gates, 1, d_inputs, features);
+			GRU_SFX(gemm_nt)(wide, rows, features, 2 * units, dg, width, kernel, gates, 0, d_inputs, features);
+			GRU_SFX(gemm_nt)(wide, rows, features, units, dg + 3 * units, width, kernel + 2 * units, gates, 1,
+					d_inputs, features);
 		}
 		if (p->use_bias) {
 			GRU_PASS(column_sums)(d_bias, dg, rows, width, 2 * units);
@@ -278,17 +298,15 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 		}
 	} else {
 		/* dg columns: [dz | dr | dxh]; recurrent kernel [3H, H] in row blocks */
-		GRU_SFX(gemm)(CblasTrans, CblasNoTrans, features, gates, rows, x_gemm, features,
-				dg, width, 0, d_kernel, gates);
+		GRU_SFX(gemm_tn)(wide, features, gates, rows, x_gemm, features, dg, width, 0, d_kernel, gates);
 		for (j = 0; j < 2; j++) {
-			GRU_SFX(gemm)(CblasTrans, CblasNoTrans, units, units, rows, hp_gemm, units,
-					dg + j * units, width, 0, d_recurrent + j * units * units, units);
+			GRU_SFX(gemm_tn)(wide, units, units, rows, hp_gemm, units, dg + j * units, width, 0,
+					d_recurrent + j * units * units, units);
 		}
-		GRU_SFX(gemm)(CblasTrans, CblasNoTrans, units, units, rows, tr.aux, units,
-				dg + 2 * units, width, 0, d_recurrent + 2 * units * units, units);
+		GRU_SFX(gemm_tn)(wide, units, units, rows, tr.aux, units, dg + 2 * units, width, 0,
+				d_recurrent + 2 * units * units, units);
 		if (d_inputs != NULL) {
-			GRU_SFX(gemm)(CblasNoTrans, CblasTrans, rows, features, gates, dg, width,
-					kernel, gates, 0, d_inputs, features);
+			GRU_SFX(gemm_nt)(wide, rows, features, gates, dg, width, kernel, gates, 0, d_inputs, features);
 		}
 		if (p->use_bias) {
 			GRU_PASS(column_sums)(d_bias, dg, rows, width, gates);
