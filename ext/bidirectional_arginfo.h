@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 7550d13beb5a8c5ade50da1e335b822aa174a734 */
+ * Stub hash: b999e3207160ba9d6ce28e64497f96a151cb8594 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Rindow_NeuralNetworks_Layer_Bidirectional___construct, 0, 0, 1)
 	ZEND_ARG_TYPE_INFO(0, layer, IS_OBJECT, 0)

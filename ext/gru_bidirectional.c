@@ -1,7 +1,8 @@
 /*
  * Rindow\NeuralNetworks\Layer\Bidirectional: two GRU objects, one with
  * go_backwards flipped, run through the GRU's own entry points; this file
- * only splits the arguments and merges the results. Our GRU with
+ * projects the inputs of both directions in one GEMM (project_inputs()),
+ * splits the arguments and merges the results. Our GRU with
  * go_backwards already returns outputs aligned with input time, which is
  * what Keras's Bidirectional produces after reversing its backward
  * sequence, so nothing is reversed here.
@@ -14,6 +15,7 @@
 #include "zend_interfaces.h"
 
 #include "gru_array.h"
+#include "gru_device.h"
 #include "gru_exceptions.h"
 #include "gru_layer.h"
 #include "gru_layer_internal.h"
@@ -422,6 +424,118 @@ static void split_result(const php_gru_layer *layer, zval *result, zval *outputs
 	}
 }
 
+/*
+ * Both directions' input projections in one GEMM, [B*T, I] x [I, 6H]
+ * (gru_input_projection(); the kernels side by side), each direction then
+ * reading its 3H columns: the input GEMM is the biggest one of a GRU, and
+ * one wide GEMM runs faster than two narrow ones. Builds unbuilt layers
+ * first, as their forward() would. Leaves *block NULL (each direction
+ * projects for itself, to the same numbers) where the shared projection
+ * does not apply: inputs a forward() will refuse, layers of different
+ * units, features or dtype, OpenCL (the projection stays on the device),
+ * time_major (the rows would be in time order), and training with input
+ * dropout (each direction draws its own mask, so the inputs differ).
+ */
+static zend_result project_inputs(php_gru_layer *layers[2], zval *inputs, zval *training, void **block,
+		php_gru_input_projection projections[2])
+{
+	php_gru_array_view x, kernels[2];
+	gru_problem problem;
+	gru_status status;
+	const void *kernel_data[2];
+	size_t packed_bytes, projection_bytes, total;
+	bool is_training;
+	zend_result result = SUCCESS;
+	char *base;
+	int d;
+
+	*block = NULL;
+	view_init(&x);
+	view_init(&kernels[0]);
+	view_init(&kernels[1]);
+	is_training = php_gru_layer_training_flag(training);
+	if (EG(exception)) {
+		return FAILURE;
+	}
+	for (d = 0; d < 2; d++) {
+		const php_gru_layer *layer = layers[d];
+		void *opencl = NULL;
+
+		if (layer->config.time_major || layer->config.device == PHP_GRU_DEVICE_OPENCL
+			|| (is_training && layer->config.dropout > 0.0)
+			|| layer->config.units != layers[0]->config.units) {
+			return SUCCESS;
+		}
+		/* 'auto' never fails; it may pick an OpenCL GPU */
+		if (layer->config.device == PHP_GRU_DEVICE_AUTO
+			&& (php_gru_device_resolve(layer->config.device, &opencl) == FAILURE || opencl != NULL)) {
+			return EG(exception) ? FAILURE : SUCCESS;
+		}
+	}
+	/* the exception forward() would throw, from the same call */
+	if (php_gru_array_open(inputs, "inputs", &x) == FAILURE) {
+		return FAILURE;
+	}
+	if (x.ndim != 3 || (x.dtype != PHP_GRU_DTYPE_FLOAT32 && x.dtype != PHP_GRU_DTYPE_FLOAT64)
+		|| x.shape[0] <= 0 || x.shape[1] <= 0 || x.shape[2] <= 0) {
+		goto done;
+	}
+	for (d = 0; d < 2; d++) {
+		if (!layers[d]->built
+			&& php_gru_layer_build(layers[d], x.shape[1], x.shape[2], x.dtype, NULL) == FAILURE) {
+			result = FAILURE;
+			goto done;
+		}
+		if (layers[d]->features != x.shape[2] || layers[d]->dtype != x.dtype) {
+			goto done;
+		}
+		if (php_gru_array_open(&layers[d]->params[PARAM_KERNEL], "kernel", &kernels[d]) == FAILURE) {
+			result = FAILURE;
+			goto done;
+		}
+		/* PHP code can hand in any array as a weight; forward() names a wrong one */
+		if (kernels[d].dtype != x.dtype || kernels[d].size != (size_t) x.shape[2] * 3 * layers[d]->config.units) {
+			goto done;
+		}
+		kernel_data[d] = kernels[d].data;
+	}
+	memset(&problem, 0, sizeof(problem));
+	problem.batch = (size_t) x.shape[0];
+	problem.steps = (size_t) x.shape[1];
+	problem.features = (size_t) x.shape[2];
+	problem.units = (size_t) layers[0]->config.units;
+	problem.dtype = (gru_dtype) x.dtype;
+	problem.activation = GRU_ACT_TANH;
+	problem.recurrent_activation = GRU_ACT_SIGMOID;
+	if (gru_input_projection_bytes(&problem, 2, &packed_bytes, &projection_bytes, &status) != GRU_OK
+		|| !gru_size_add(packed_bytes, projection_bytes, &total)) {
+		/* sizes forward() will refuse with its own message */
+		goto done;
+	}
+	if (php_gru_check_memory(total, "Bidirectional input projection") == FAILURE) {
+		result = FAILURE;
+		goto done;
+	}
+	*block = emalloc(total);
+	base = *block;
+	if (gru_input_projection(&problem, x.data, kernel_data, 2, base + projection_bytes, base, &status) != GRU_OK) {
+		php_gru_throw_status(&status);
+		efree(*block);
+		*block = NULL;
+		result = FAILURE;
+		goto done;
+	}
+	for (d = 0; d < 2; d++) {
+		projections[d].data = base + (size_t) d * 3 * problem.units * x.value_size;
+		projections[d].ld = 6 * problem.units;
+	}
+done:
+	php_gru_array_release(&x);
+	php_gru_array_release(&kernels[0]);
+	php_gru_array_release(&kernels[1]);
+	return result;
+}
+
 static void bidirectional_forward(INTERNAL_FUNCTION_PARAMETERS)
 {
 	zval *inputs, *training = NULL, *mask = NULL, *value;
@@ -431,6 +545,8 @@ static void bidirectional_forward(INTERNAL_FUNCTION_PARAMETERS)
 	php_gru_layer *layers[2];
 	int d;
 	bool training_flag;
+	void *projection_block = NULL;
+	php_gru_input_projection projections[2];
 
 	ZEND_PARSE_PARAMETERS_START(1, 4)
 		Z_PARAM_OBJECT(inputs)
@@ -465,9 +581,12 @@ static void bidirectional_forward(INTERNAL_FUNCTION_PARAMETERS)
 			d++;
 		} ZEND_HASH_FOREACH_END();
 	}
+	if (project_inputs(layers, inputs, training, &projection_block, projections) == FAILURE) {
+		goto fail;
+	}
 	for (d = 0; d < 2; d++) {
-		php_gru_layer_forward(layers[d], inputs, training, initial_states ? Z_ARRVAL(states[d]) : NULL, mask,
-			&results[d]);
+		php_gru_layer_forward_projected(layers[d], inputs, training, initial_states ? Z_ARRVAL(states[d]) : NULL,
+			mask, projection_block ? &projections[d] : NULL, &results[d]);
 		if (EG(exception)) {
 			goto fail;
 		}
@@ -504,6 +623,9 @@ static void bidirectional_forward(INTERNAL_FUNCTION_PARAMETERS)
 	}
 	ZVAL_UNDEF(&merged);
 fail:
+	if (projection_block != NULL) {
+		efree(projection_block);
+	}
 	for (d = 0; d < 2; d++) {
 		zval_ptr_dtor(&states[d]);
 		zval_ptr_dtor(&results[d]);

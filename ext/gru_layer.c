@@ -747,7 +747,7 @@ static void forward_call_release(forward_call *call)
 	}
 }
 
-static bool training_flag(zval *training)
+bool php_gru_layer_training_flag(zval *training)
 {
 	if (training == NULL) {
 		return false;
@@ -921,6 +921,12 @@ static zend_result draw_dropout_masks(php_gru_layer *layer, const gru_problem *p
 void php_gru_layer_forward(php_gru_layer *layer, zval *inputs, zval *training, HashTable *initial_states,
 		zval *mask, zval *return_value)
 {
+	php_gru_layer_forward_projected(layer, inputs, training, initial_states, mask, NULL, return_value);
+}
+
+void php_gru_layer_forward_projected(php_gru_layer *layer, zval *inputs, zval *training, HashTable *initial_states,
+		zval *mask, const php_gru_input_projection *projection, zval *return_value)
+{
 	forward_call call;
 	gru_problem problem;
 	gru_weights weights;
@@ -941,7 +947,7 @@ void php_gru_layer_forward(php_gru_layer *layer, zval *inputs, zval *training, H
 	ZVAL_UNDEF(&state);
 	ZVAL_UNDEF(&tm_inputs);
 	ZVAL_UNDEF(&tm_outputs);
-	is_training = training_flag(training);
+	is_training = php_gru_layer_training_flag(training);
 	if (EG(exception)) {
 		RETURN_THROWS();
 	}
@@ -1077,6 +1083,11 @@ void php_gru_layer_forward(php_gru_layer *layer, zval *inputs, zval *training, H
 		goto fail;
 	}
 
+	/* the core rejects a projection with input dropout; OpenCL projects on the device */
+	if (projection != NULL && opencl == NULL && !time_major && !problem.input_dropout) {
+		args.input_projection = projection->data;
+		args.input_projection_ld = projection->ld;
+	}
 	if (php_gru_device_forward(opencl, &problem, &weights, &args, &status) != GRU_OK) {
 		php_gru_throw_status(&status);
 		goto fail;

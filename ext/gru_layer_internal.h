@@ -89,6 +89,27 @@ zend_result php_gru_layer_build(php_gru_layer *layer, zend_long timesteps, zend_
 void php_gru_layer_forward(php_gru_layer *layer, zval *inputs, zval *training, HashTable *initial_states,
 		zval *mask, zval *return_value);
 
+/*
+ * A precomputed input projection for forward() (gru.h's input_projection):
+ * x.W without bias, row b*steps + t at data + row*ld elements, for the
+ * inputs given to that forward in [batch, steps, features] layout.
+ */
+typedef struct {
+	const void *data;
+	size_t ld;
+} php_gru_input_projection;
+
+/*
+ * forward() reading a precomputed projection (Bidirectional's shared GEMM).
+ * projection may be NULL; it is not used (the layer projects itself, to
+ * the same numbers) on OpenCL, with time_major, or with input dropout.
+ */
+void php_gru_layer_forward_projected(php_gru_layer *layer, zval *inputs, zval *training, HashTable *initial_states,
+		zval *mask, const php_gru_input_projection *projection, zval *return_value);
+
+/* The training flag forward() reads: a bool, or Rindow's Variable holding one. */
+bool php_gru_layer_training_flag(zval *training);
+
 /* backward(): a cell takes [dNext_h] and returns [dInputs, [dPrev_h]]; a GRU as documented. */
 void php_gru_layer_backward(php_gru_layer *layer, HashTable *d_outputs_list, zval *return_value);
 

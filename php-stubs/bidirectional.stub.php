@@ -31,6 +31,13 @@ namespace Rindow\NeuralNetworks\Layer;
  * layer's (each as GRU::getLosses()); applyConstraints() applies both
  * layers' constraints.
  *
+ * On the CPU both directions' input projections run as one GEMM,
+ * [batch*timesteps, features] x [features, 6*units] (the two kernels side
+ * by side), and each direction reads its half. Each direction projects for
+ * itself, to the same numbers, with time_major, on OpenCL (where the
+ * projection stays on the device), for directions of different units, and
+ * in training with dropout (each direction draws its own input mask).
+ *
  * @not-serializable
  */
 class Bidirectional

@@ -123,6 +123,22 @@ typedef struct {
 	void *final_state;            /* [batch, units] */
 	void *trace;                  /* NULL, or gru_trace_bytes() bytes */
 	void *workspace;
+	/*
+	 * Optional (CPU backend; NULL otherwise): the input projection x.W of
+	 * every (b, t), computed by the caller, WITHOUT bias, so that several
+	 * GRUs reading the same inputs share one GEMM (gru_input_projection(),
+	 * Bidirectional). Row b*steps + t, in input time like the inputs, starts
+	 * at input_projection + (b*steps + t) * input_projection_ld elements and
+	 * holds the 3*units columns z, r, h; input_projection_ld >= 3*units.
+	 * The forward then reads these rows instead of running its own input
+	 * GEMM (the bias is added as always); inputs must still be given (the
+	 * backward's weight gradient reads them). Not with input_dropout: the
+	 * projection would have to be of the dropped inputs, which differ per
+	 * layer. The OpenCL backend rejects it (GRU_E_UNSUPPORTED). The
+	 * workspace size does not change.
+	 */
+	const void *input_projection;
+	size_t input_projection_ld;   /* in elements */
 } gru_forward_args;
 
 /*
@@ -166,6 +182,25 @@ gru_status_code gru_backward_workspace_bytes(const gru_problem *problem, size_t 
 /* Element counts of the weights, for shape checks by callers. */
 gru_status_code gru_weight_sizes(const gru_problem *problem, size_t *kernel, size_t *recurrent_kernel,
 		size_t *bias, gru_status *status);
+
+/*
+ * The input projections of `count` GRUs that read the same inputs, in one
+ * GEMM [batch*steps, features] x [features, count*3*units]:
+ * projection[b*steps + t][d*3*units + j] = (inputs[b, t] . kernels[d])[j],
+ * no bias. Hand GRU d's forward input_projection = projection +
+ * d*3*units elements and input_projection_ld = count*3*units.
+ * problem: batch, steps, features, units and dtype are read (and checked
+ * as for a forward); the GRUs must share them.
+ * kernels: count kernels [features, 3*units].
+ * packed_kernel: scratch of gru_input_projection_bytes()'s packed_bytes,
+ *   where the kernels are laid side by side, [features, count*3*units].
+ * projection: projection_bytes, [batch*steps, count*3*units].
+ * CPU (OpenBLAS) only.
+ */
+gru_status_code gru_input_projection_bytes(const gru_problem *problem, size_t count, size_t *packed_bytes,
+		size_t *projection_bytes, gru_status *status);
+gru_status_code gru_input_projection(const gru_problem *problem, const void *inputs, const void *const *kernels,
+		size_t count, void *packed_kernel, void *projection, gru_status *status);
 
 /* A compute backend. The tables are constant; they hold no state. */
 typedef struct gru_backend {

@@ -5,6 +5,7 @@
  */
 #include <limits.h>
 #include <stddef.h>
+#include <string.h>
 
 #include <cblas.h>
 
@@ -94,6 +95,14 @@ static gru_status_code cpu_openblas_forward(const gru_problem *problem, const gr
 	if ((code = check_dropout(problem, args->input_dropout, args->recurrent_dropout, status)) != GRU_OK) {
 		return code;
 	}
+	if (args->input_projection != NULL && args->input_projection_ld < 3 * problem->units) {
+		return gru_status_set(status, GRU_E_INVALID, "input_projection_ld must be at least 3*units (%zu), %zu given",
+				3 * problem->units, args->input_projection_ld);
+	}
+	if (args->input_projection != NULL && args->input_dropout != NULL) {
+		return gru_status_set(status, GRU_E_INVALID,
+				"input_projection and input_dropout exclude each other: the projection would be of undropped inputs");
+	}
 	if (problem->dtype == GRU_FLOAT32) {
 		return gru_cpu_forward_f32(problem, weights, args, status);
 	}
@@ -153,4 +162,79 @@ gru_status_code gru_backward(const gru_problem *problem, const gru_weights *weig
 		const gru_backward_args *args, gru_status *status)
 {
 	return gru_backend_cpu_openblas.backward(problem, weights, args, status);
+}
+
+/* Sizes of gru_input_projection()'s buffers; also checks that its GEMM fits the BLAS integer type. */
+gru_status_code gru_input_projection_bytes(const gru_problem *problem, size_t count, size_t *packed_bytes,
+		size_t *projection_bytes, gru_status *status)
+{
+	const size_t limit = sizeof(blasint) >= sizeof(size_t)
+		? (size_t)-1 : (((size_t)1 << (sizeof(blasint) * CHAR_BIT - 1)) - 1);
+	gru_status_code code;
+	size_t width, rows, n;
+
+	gru_status_clear(status);
+	if (problem == NULL || packed_bytes == NULL || projection_bytes == NULL) {
+		return gru_status_set(status, GRU_E_INVALID, "problem and the byte counts must not be NULL");
+	}
+	if (count == 0) {
+		return gru_status_set(status, GRU_E_INVALID, "count must be at least 1");
+	}
+	if ((code = gru_problem_check(problem, status)) != GRU_OK) {
+		return code;
+	}
+	if (!gru_size_mul(problem->units, 3, &width) || !gru_size_mul(width, count, &width)
+			|| !gru_size_mul(problem->batch, problem->steps, &rows)
+			|| !gru_size_mul(problem->features, width, &n)
+			|| !gru_size_mul(n, gru_dtype_size(problem->dtype), packed_bytes)
+			|| !gru_size_mul(rows, width, &n)
+			|| !gru_size_mul(n, gru_dtype_size(problem->dtype), projection_bytes)) {
+		return gru_status_set(status, GRU_E_OVERFLOW, "input projection size overflows size_t");
+	}
+	if (width > limit || rows > limit || problem->features > limit) {
+		return gru_status_set(status, GRU_E_UNSUPPORTED,
+				"input projection too large for the BLAS integer type (rows %zu, features %zu, columns %zu)",
+				rows, problem->features, width);
+	}
+	return GRU_OK;
+}
+
+gru_status_code gru_input_projection(const gru_problem *problem, const void *inputs, const void *const *kernels,
+		size_t count, void *packed_kernel, void *projection, gru_status *status)
+{
+	size_t packed_bytes, projection_bytes, gates, width, rows, d, i;
+	const size_t es = problem != NULL ? gru_dtype_size(problem->dtype) : 0;
+	gru_status_code code;
+
+	if ((code = gru_input_projection_bytes(problem, count, &packed_bytes, &projection_bytes, status)) != GRU_OK) {
+		return code;
+	}
+	if (inputs == NULL || kernels == NULL || packed_kernel == NULL || projection == NULL) {
+		return gru_status_set(status, GRU_E_INVALID, "inputs, kernels, packed_kernel and projection must not be NULL");
+	}
+	for (d = 0; d < count; d++) {
+		if (kernels[d] == NULL) {
+			return gru_status_set(status, GRU_E_INVALID, "kernels[%zu] must not be NULL", d);
+		}
+	}
+	gates = 3 * problem->units;
+	width = count * gates;
+	rows = problem->batch * problem->steps;
+	/* the kernels side by side, so that one GEMM serves all: [I, count*3H] */
+	for (i = 0; i < problem->features; i++) {
+		for (d = 0; d < count; d++) {
+			memcpy((char *)packed_kernel + (i * width + d * gates) * es,
+					(const char *)kernels[d] + i * gates * es, gates * es);
+		}
+	}
+	if (problem->dtype == GRU_FLOAT32) {
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (blasint)rows, (blasint)width,
+				(blasint)problem->features, 1.0f, (const float *)inputs, (blasint)problem->features,
+				(const float *)packed_kernel, (blasint)width, 0.0f, (float *)projection, (blasint)width);
+	} else {
+		cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (blasint)rows, (blasint)width,
+				(blasint)problem->features, 1.0, (const double *)inputs, (blasint)problem->features,
+				(const double *)packed_kernel, (blasint)width, 0.0, (double *)projection, (blasint)width);
+	}
+	return GRU_OK;
 }

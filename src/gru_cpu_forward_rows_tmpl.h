@@ -115,7 +115,7 @@ static void GRU_ROWS(step_before_update_row)(const gru_problem *p, GRU_REAL *res
 
 /* reset_after: the gate pass of step t over batch rows [b0, b1) (batch loop outermost) */
 GRU_ROWS_ATTR
-static void GRU_ROWS(pass_after)(const gru_problem *p, GRU_REAL *g, const GRU_REAL *xw, size_t t,
+static void GRU_ROWS(pass_after)(const gru_problem *p, GRU_REAL *g, const GRU_REAL *xw, size_t xw_ld, size_t t,
 		const GRU_REAL *bias, const GRU_REAL *brec, GRU_REAL *h, const uint8_t *mask, GRU_REAL *outputs,
 		const GRU_SFX(fwd_trace) *tr, size_t b0, size_t b1)
 {
@@ -126,14 +126,14 @@ static void GRU_ROWS(pass_after)(const gru_problem *p, GRU_REAL *g, const GRU_RE
 		const size_t row = b * steps + t;
 		const int live = mask == NULL || mask[row] != 0;
 
-		GRU_ROWS(step_after_row)(p, g + b * gates, xw + row * gates, bias, brec, h + b * units, live,
+		GRU_ROWS(step_after_row)(p, g + b * gates, xw + row * xw_ld, bias, brec, h + b * units, live,
 				p->return_sequences ? outputs + row * units : NULL, tr, row);
 	}
 }
 
 /* reset before: gates z and r of step t, and r*h into rh (row b at rh + b*rh_ld) */
 GRU_ROWS_ATTR
-static void GRU_ROWS(pass_before_gates)(const gru_problem *p, GRU_REAL *g, const GRU_REAL *xw, size_t t,
+static void GRU_ROWS(pass_before_gates)(const gru_problem *p, GRU_REAL *g, const GRU_REAL *xw, size_t xw_ld, size_t t,
 		const GRU_REAL *bias, const GRU_REAL *h, GRU_REAL *rh, size_t rh_ld, size_t b0, size_t b1)
 {
 	const size_t units = p->units, gates = 3 * p->units, steps = p->steps;
@@ -142,13 +142,13 @@ static void GRU_ROWS(pass_before_gates)(const gru_problem *p, GRU_REAL *g, const
 	for (b = b0; b < b1; b++) {
 		const size_t row = b * steps + t;
 
-		GRU_ROWS(step_before_gates_row)(p, g + b * gates, xw + row * gates, bias, h + b * units, rh + b * rh_ld);
+		GRU_ROWS(step_before_gates_row)(p, g + b * gates, xw + row * xw_ld, bias, h + b * units, rh + b * rh_ld);
 	}
 }
 
 /* reset before: candidate and update of step t */
 GRU_ROWS_ATTR
-static void GRU_ROWS(pass_before_update)(const gru_problem *p, GRU_REAL *g, const GRU_REAL *xw, size_t t,
+static void GRU_ROWS(pass_before_update)(const gru_problem *p, GRU_REAL *g, const GRU_REAL *xw, size_t xw_ld, size_t t,
 		const GRU_REAL *bias, GRU_REAL *h, const uint8_t *mask, GRU_REAL *outputs, const GRU_SFX(fwd_trace) *tr,
 		size_t b0, size_t b1)
 {
@@ -159,7 +159,7 @@ static void GRU_ROWS(pass_before_update)(const gru_problem *p, GRU_REAL *g, cons
 		const size_t row = b * steps + t;
 		const int live = mask == NULL || mask[row] != 0;
 
-		GRU_ROWS(step_before_update_row)(p, g + b * gates, xw + row * gates, bias, h + b * units, live,
+		GRU_ROWS(step_before_update_row)(p, g + b * gates, xw + row * xw_ld, bias, h + b * units, live,
 				p->return_sequences ? outputs + row * units : NULL, tr, row);
 	}
 }

@@ -41,7 +41,9 @@ typedef struct {
 typedef struct {
 	const gru_problem *p;
 	const GRU_REAL *recurrent, *rec_drop, *upack;
-	GRU_REAL *xw, *g, *h, *bias, *brec, *packed, *rh, *hd, *outputs;
+	const GRU_REAL *xw;       /* input projections, row b*T+t at xw + row*xw_ld */
+	size_t xw_ld;
+	GRU_REAL *g, *h, *bias, *brec, *packed, *rh, *hd, *outputs;
 	const uint8_t *mask;
 	GRU_SFX(fwd_trace) tr;
 	int wide;
@@ -96,16 +98,16 @@ static void GRU_SFX(fwd_rows)(void *ctx, size_t b0, size_t b1)
 		}
 		if (p->reset_after) {
 			GRU_SFX(fwd_rec_gemm)(c, 0, m, gates, h_gemm + b0 * units, units, c->g + b0 * gates, gates);
-			GRU_PASS(pass_after)(p, c->g, c->xw, t, c->bias, c->brec, c->h, c->mask, c->outputs, &c->tr, b0, b1);
+			GRU_PASS(pass_after)(p, c->g, c->xw, c->xw_ld, t, c->bias, c->brec, c->h, c->mask, c->outputs, &c->tr, b0, b1);
 		} else {
 			/* with a trace, r*h goes straight to it and is read from there (rows b*T+t) */
 			GRU_REAL *rh_step = c->tr.aux != NULL ? c->tr.aux + t * units : c->rh;
 			const size_t rh_ld = c->tr.aux != NULL ? steps * units : units;
 
 			GRU_SFX(fwd_rec_gemm)(c, 1, m, 2 * units, h_gemm + b0 * units, units, c->g + b0 * gates, gates);
-			GRU_PASS(pass_before_gates)(p, c->g, c->xw, t, c->bias, h_gemm, rh_step, rh_ld, b0, b1);
+			GRU_PASS(pass_before_gates)(p, c->g, c->xw, c->xw_ld, t, c->bias, h_gemm, rh_step, rh_ld, b0, b1);
 			GRU_SFX(fwd_rec_gemm)(c, 2, m, units, rh_step + b0 * rh_ld, rh_ld, c->g + b0 * gates + 2 * units, gates);
-			GRU_PASS(pass_before_update)(p, c->g, c->xw, t, c->bias, c->h, c->mask, c->outputs, &c->tr, b0, b1);
+			GRU_PASS(pass_before_update)(p, c->g, c->xw, c->xw_ld, t, c->bias, c->h, c->mask, c->outputs, &c->tr, b0, b1);
 		}
 	}
 }
@@ -215,7 +217,13 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 		x_gemm = xd;
 	}
 
-	/* Inputs of all steps in one GEMM: [B*T, I] x [I, 3H]. */
+	/* Inputs of all steps in one GEMM: [B*T, I] x [I, 3H]; or the caller's, computed for several GRUs at once. */
+	loop.xw = xw;
+	loop.xw_ld = gates;
+	if (a->input_projection != NULL) {
+		loop.xw = (const GRU_REAL *)a->input_projection;
+		loop.xw_ld = a->input_projection_ld;
+	} else
 #if GRU_PACKED
 	if (batch * steps <= GRU_DIRECT_MAX_ROWS) {
 		gru_gemm_direct(loop.isa, batch * steps, gates, features, x_gemm, features, kernel, gates, 0, xw, gates);
@@ -230,7 +238,6 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 	loop.p = p;
 	loop.recurrent = recurrent;
 	loop.rec_drop = rec_drop;
-	loop.xw = xw;
 	loop.g = (GRU_REAL *)(base + lay.g);
 	loop.h = h;
 	loop.bias = bias;

@@ -938,6 +938,10 @@ gru_status_code gru_opencl_forward(gru_opencl_context *c, const gru_problem *p, 
 	if (a->inputs == NULL || a->outputs == NULL) {
 		return gru_status_set(status, GRU_E_INVALID, "inputs and outputs must not be NULL");
 	}
+	/* x.W is one GEMM on the device already; a host projection would only add a transfer */
+	if (a->input_projection != NULL) {
+		return gru_status_set(status, GRU_E_UNSUPPORTED, "the OpenCL backend takes no input_projection");
+	}
 	B = p->batch;
 	T = p->steps;
 	I = p->features;

@@ -233,6 +233,13 @@ static void tresult_free(tresult *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/*
+ * run_core()'s forward takes its input projection from gru_input_projection()
+ * when this is 0 or 1: the projection of two GRUs (this one's kernel in that
+ * slot, another kernel in the other), read with leading dimension 6H.
+ */
+static int projection_slot = -1;
+
 /* Runs the core on c in dtype dt, with a backward when asked; 0 on any failure (reported). */
 static int run_core(const tcase *c, gru_dtype dt, int backward, tresult *res, const char *ctx)
 {
@@ -244,7 +251,8 @@ static int run_core(const tcase *c, gru_dtype dt, int backward, tresult *res, co
 	gru_backward_args ba;
 	gru_status st;
 	size_t ws_bytes = 0, tr_bytes = 0, bws_bytes = 0;
-	gbuf ws, tr, out, fs, bws, dx, dk, du, db, dh0;
+	gbuf ws, tr, out, fs, bws, dx, dk, du, db, dh0, pk, proj;
+	void *other;
 	int ok = 1;
 
 	memset(res, 0, sizeof(*res));
@@ -286,10 +294,45 @@ static int run_core(const tcase *c, gru_dtype dt, int backward, tresult *res, co
 	fa.final_state = fs.data;
 	fa.trace = backward ? tr.data : NULL;
 	fa.workspace = ws.data;
-	if (gru_forward(&p, &w, &fa, &st) != GRU_OK) {
+	gbuf_alloc(&pk, 0, 0);
+	gbuf_alloc(&proj, 0, 0);
+	other = NULL;
+	if (projection_slot >= 0) {
+		size_t pk_bytes = 0, proj_bytes = 0, i;
+		const void *kernels[2];
+		double *o = malloc(c->n_k * sizeof(double));
+
+		/* another GRU's kernel beside this one: its columns must not leak into this GRU's */
+		for (i = 0; i < c->n_k; i++) {
+			o[i] = -0.5 * c->k[c->n_k - 1 - i];
+		}
+		other = typed_copy(o, c->n_k, dt);
+		free(o);
+		kernels[projection_slot] = k;
+		kernels[1 - projection_slot] = other;
+		if (gru_input_projection_bytes(&p, 2, &pk_bytes, &proj_bytes, &st) != GRU_OK) {
+			CHECK(0, "%s: projection sizes: %s", ctx, st.message);
+			ok = 0;
+		}
+		gbuf_free(&pk);
+		gbuf_free(&proj);
+		gbuf_alloc(&pk, pk_bytes, 0);
+		gbuf_alloc(&proj, proj_bytes, 8);
+		if (ok && gru_input_projection(&p, x, kernels, 2, pk.data, proj.data, &st) != GRU_OK) {
+			CHECK(0, "%s: projection: %s", ctx, st.message);
+			ok = 0;
+		}
+		CHECK(gbuf_intact(&pk) && gbuf_intact(&proj), "%s: projection wrote outside its buffers", ctx);
+		fa.input_projection = (const char *)proj.data + (size_t)projection_slot * 3 * p.units * es;
+		fa.input_projection_ld = 6 * p.units;
+	}
+	if (ok && gru_forward(&p, &w, &fa, &st) != GRU_OK) {
 		CHECK(0, "%s: forward: %s", ctx, st.message);
 		ok = 0;
 	}
+	gbuf_free(&pk);
+	gbuf_free(&proj);
+	free(other);
 	if (!gbuf_intact(&ws) || !gbuf_intact(&tr) || !gbuf_intact(&out) || !gbuf_intact(&fs)) {
 		CHECK(0, "%s: forward wrote outside its buffers", ctx);
 		ok = 0;
@@ -782,6 +825,128 @@ static void test_threaded_rows(void)
 		}
 		tresult_free(&r32);
 		tresult_free(&r64);
+		tcase_free(&c);
+	}
+}
+
+/* ---- a precomputed input projection (Bidirectional's shared GEMM) ---- */
+
+static gru_problem base_problem(void);
+
+static void test_input_projection(void)
+{
+	static const size_t shapes[][4] = {{3, 5, 4, 6}, {37, 6, 10, 100}};
+	unsigned seed = 160000;
+	int i, ra, bw, mt, dt, slot;
+	gru_problem p;
+	gru_status st;
+	size_t pk = 0, pj = 0;
+
+	for (i = 0; i < 2; i++)
+	for (ra = 0; ra < 2; ra++)
+	for (bw = 0; bw < 2; bw++)
+	for (mt = 0; mt < 2; mt++)
+	for (dt = 0; dt < 2; dt++) {
+		tcase c;
+		tresult plain, projected;
+		char ctx[256];
+		const gru_dtype type = dt ? GRU_FLOAT64 : GRU_FLOAT32;
+		const double tol = dt ? 1e-12 : 1e-6;
+
+		if (quick && (i > 0 || bw > 0)) {
+			continue;
+		}
+		memset(&p, 0, sizeof(p));
+		p.batch = shapes[i][0];
+		p.steps = shapes[i][1];
+		p.features = shapes[i][2];
+		p.units = shapes[i][3];
+		p.dtype = type;
+		p.activation = GRU_ACT_TANH;
+		p.recurrent_activation = GRU_ACT_SIGMOID;
+		p.reset_after = ra;
+		p.use_bias = (seed & 2) == 0;
+		p.go_backwards = bw;
+		p.return_sequences = (seed & 1) != 0;
+		slot = (int)((seed >> 2) & 1);
+		tcase_init(&c, &p, seed++, mt ? 1 : 0, mt);
+		describe(ctx, sizeof(ctx), &c, mt, dt ? "projection f64" : "projection f32");
+		projection_slot = -1;
+		if (run_core(&c, type, 1, &plain, ctx)) {
+			projection_slot = slot;
+			if (run_core(&c, type, 1, &projected, ctx)) {
+				check_close(ctx, "outputs", projected.outputs, plain.outputs, c.n_out, tol);
+				check_close(ctx, "state", projected.state, plain.state, c.n_h, tol);
+				/* the backward reads the trace the projected forward wrote */
+				check_close(ctx, "d_inputs", projected.dx, plain.dx, c.n_x, 10 * tol);
+				check_close(ctx, "d_kernel", projected.dk, plain.dk, c.n_k, 10 * tol);
+				check_close(ctx, "d_recurrent_kernel", projected.du, plain.du, c.n_u, 10 * tol);
+				check_close(ctx, "d_initial_state", projected.dh0, plain.dh0, c.n_h, 10 * tol);
+			}
+			tresult_free(&projected);
+			projection_slot = -1;
+		}
+		tresult_free(&plain);
+		tcase_free(&c);
+	}
+
+	/* the contract's refusals */
+	p = base_problem();
+	CHECK(gru_input_projection_bytes(&p, 0, &pk, &pj, &st) == GRU_E_INVALID, "count 0 must be refused");
+	CHECK(gru_input_projection_bytes(&p, 2, &pk, &pj, &st) == GRU_OK
+			&& pk == p.features * 6 * p.units * 4 && pj == p.batch * p.steps * 6 * p.units * 4,
+			"projection bytes: %zu %zu", pk, pj);
+	CHECK(gru_input_projection(&p, NULL, NULL, 2, NULL, NULL, &st) == GRU_E_INVALID, "NULL buffers must be refused");
+	{
+		tcase c;
+		size_t ws_bytes = 0;
+		void *x, *k, *u, *bias, *ws, *drop, *block;
+		float *out, *state;
+		gru_weights w;
+		gru_forward_args fa;
+		gru_status_code code;
+
+		p.input_dropout = true;
+		tcase_init(&c, &p, 169999u, 0, 0);
+		x = typed_copy(c.x, c.n_x, GRU_FLOAT32);
+		k = typed_copy(c.k, c.n_k, GRU_FLOAT32);
+		u = typed_copy(c.u, c.n_u, GRU_FLOAT32);
+		bias = typed_copy(c.bias, c.n_b, GRU_FLOAT32);
+		drop = calloc(p.batch * p.features, sizeof(float));
+		block = calloc(p.batch * p.steps * 3 * p.units, sizeof(float));
+		out = calloc(c.n_out, sizeof(float));
+		state = calloc(c.n_h, sizeof(float));
+		gru_forward_workspace_bytes(&p, &ws_bytes, &st);
+		ws = malloc(ws_bytes);
+		w.kernel = k;
+		w.recurrent_kernel = u;
+		w.bias = bias;
+		memset(&fa, 0, sizeof(fa));
+		fa.inputs = x;
+		fa.outputs = out;
+		fa.final_state = state;
+		fa.workspace = ws;
+		fa.input_projection = block;
+		fa.input_projection_ld = 3 * p.units - 1;
+		code = gru_forward(&p, &w, &fa, &st);
+		CHECK(code == GRU_E_INVALID && strstr(st.message, "input_projection_ld") != NULL,
+				"ld < 3H must be refused: %d %s", (int)code, st.message);
+		fa.input_projection_ld = 3 * p.units;
+		fa.input_dropout = drop;
+		code = gru_forward(&p, &w, &fa, &st);
+		CHECK(code == GRU_E_INVALID && strstr(st.message, "input_dropout") != NULL,
+				"a projection with input dropout must be refused: %d %s", (int)code, st.message);
+		fa.input_dropout = NULL;
+		CHECK(gru_forward(&p, &w, &fa, &st) == GRU_OK, "ld = 3H: %s", st.message);
+		free(x);
+		free(k);
+		free(u);
+		free(bias);
+		free(drop);
+		free(block);
+		free(out);
+		free(state);
+		free(ws);
 		tcase_free(&c);
 	}
 }
@@ -1499,6 +1664,7 @@ int main(int argc, char **argv)
 	test_threaded_rows();
 	test_dropout_cases();
 	test_dropout_contract();
+	test_input_projection();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;
 }

@@ -153,6 +153,92 @@ final class BidirectionalTest extends TestCase
         }
     }
 
+    public static function projectionCases(): array
+    {
+        $cases = [];
+        foreach ([NDArray::float32, NDArray::float64] as $dtype) {
+            foreach ([true, false] as $resetAfter) {
+                foreach ([[], ['dropout' => 0.25, 'seed' => 11]] as $i => $extra) {
+                    $name = ($dtype === NDArray::float32 ? 'float32' : 'float64')
+                        . ($resetAfter ? ', reset_after' : ', reset before') . ($i ? ', dropout' : '');
+                    $cases[$name] = [$dtype, $resetAfter, $extra];
+                }
+            }
+        }
+        return $cases;
+    }
+
+    /**
+     * Both directions' input projections come from one GEMM (the shared
+     * path; with dropout in training each direction projects its own
+     * dropped inputs): the numbers must be those of two separate GRUs.
+     * Here the forward layer runs backwards, the backward layer is given
+     * (other activations, no bias), with masks, initial states and
+     * return_state, and B*T large enough for every GEMM path.
+     *
+     * @dataProvider projectionCases
+     */
+    public function testSharedProjectionAgainstTwoSeparateGRUs(int $dtype, bool $resetAfter, array $extra): void
+    {
+        [$B, $T, $I, $H] = [5, 7, 3, 4];
+        $tol = $dtype === NDArray::float32 ? 1e-6 : 1e-13;
+        $fOptions = ['return_sequences' => true, 'return_state' => true, 'go_backwards' => true,
+            'reset_after' => $resetAfter, 'bias_initializer' => 'random_uniform'] + $extra;
+        $bOptions = ['return_sequences' => true, 'return_state' => true, 'go_backwards' => false,
+            'reset_after' => $resetAfter, 'use_bias' => false, 'activation' => 'relu',
+            'recurrent_activation' => 'hard_sigmoid'] + $extra;
+        $cast = fn (NDArray $a) => NDArray::fromArray($a->toArray(), $dtype);
+        mt_srand(21);
+        $bi = new Bidirectional(new GRU($H, ...$fOptions), 'concat', new GRU($H, ...$bOptions));
+        $x = $cast(self::random([$B, $T, $I], 22));
+        $h0 = [$cast(self::random([$B, $H], 23)), $cast(self::random([$B, $H], 24))];
+        $mask = NDArray::fromArray([[1, 1, 1, 0, 1, 1, 1], [0, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1, 0],
+            [1, 0, 0, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1]], $dtype);
+        [$outputs, [$fs, $bs]] = $bi->forward($x, true, $h0, $mask);
+
+        $params = $bi->getParams();
+        $f = new GRU($H, ...$fOptions);
+        $b = new GRU($H, ...$bOptions);
+        $f->build($x, array_slice($params, 0, 3));
+        $b->build($x, array_slice($params, 3));
+        [$fo, [$fs2]] = $f->forward($x, true, [$h0[0]], $mask);
+        [$bo, [$bs2]] = $b->forward($x, true, [$h0[1]], $mask);
+        $this->assertLessThan($tol, Golden::maxScaledError(self::flat($fs2), self::flat($fs)));
+        $this->assertLessThan($tol, Golden::maxScaledError(self::flat($bs2), self::flat($bs)));
+        $expected = self::combine('concat', self::flat($fo), self::flat($bo), $H);
+        $this->assertLessThan($tol, Golden::maxScaledError($expected, self::flat($outputs)));
+        $this->assertGreaterThan(0.05, max(array_map('abs', $expected)), 'the case must not be trivial');
+
+        $dOut = $cast(self::random([$B, $T, 2 * $H], 25));
+        $dfs = $cast(self::random([$B, $H], 26));
+        $dbs = $cast(self::random([$B, $H], 27));
+        $d = self::flat($dOut);
+        $dfv = $dbv = [];
+        for ($r = 0; $r < $B * $T; $r++) {
+            array_push($dfv, ...array_slice($d, 2 * $r * $H, $H));
+            array_push($dbv, ...array_slice($d, (2 * $r + 1) * $H, $H));
+        }
+        [$dx, $dh0f, $dh0b] = $bi->backward([$dOut, $dfs, $dbs]);
+        [$dxf, $dh0f2] = $f->backward([NDArray::fromArray(self::nestLike($dfv, [$B, $T, $H]), $dtype), $dfs]);
+        [$dxb, $dh0b2] = $b->backward([NDArray::fromArray(self::nestLike($dbv, [$B, $T, $H]), $dtype), $dbs]);
+        $dxExpected = self::combine('sum', self::flat($dxf), self::flat($dxb), $I);
+        $this->assertLessThan(10 * $tol, Golden::maxScaledError($dxExpected, self::flat($dx)));
+        $this->assertLessThan(10 * $tol, Golden::maxScaledError(self::flat($dh0f2), self::flat($dh0f)));
+        $this->assertLessThan(10 * $tol, Golden::maxScaledError(self::flat($dh0b2), self::flat($dh0b)));
+        $grads = $bi->getGrads();
+        foreach (array_merge($f->getGrads(), $b->getGrads()) as $k => $g) {
+            $this->assertLessThan(10 * $tol, Golden::maxScaledError(self::flat($g), self::flat($grads[$k])),
+                "grad $k");
+        }
+
+        // inference (no dropout: the shared projection) after the training forward
+        [$outputs] = $bi->forward($x, false, $h0, $mask);
+        [$fo] = $f->forward($x, false, [$h0[0]], $mask);
+        [$bo] = $b->forward($x, false, [$h0[1]], $mask);
+        $expected = self::combine('concat', self::flat($fo), self::flat($bo), $H);
+        $this->assertLessThan($tol, Golden::maxScaledError($expected, self::flat($outputs)));
+    }
+
     private static function nestLike(array $flat, array $shape): array
     {
         foreach (array_reverse(array_slice($shape, 1)) as $d) {

@@ -3,7 +3,9 @@ namespace RindowGRUTests;
 
 use PHPUnit\Framework\TestCase;
 use Rindow\GRU\NDArray;
+use Rindow\NeuralNetworks\Layer\Bidirectional;
 use Rindow\NeuralNetworks\Layer\GRU;
+use Rindow\NeuralNetworks\Layer\GRUCell;
 use RindowGRUTests\Support\Golden;
 use RindowGRUTests\Support\ReferenceGru;
 
@@ -277,6 +279,187 @@ final class OpenCLTest extends TestCase
                 $results['opencl, none']["grad $i"]);
             $this->assertLessThan(1e-5, Golden::maxScaledError($expected, $difference), "penalty gradient $i");
         }
+    }
+
+    // ---- GRUCell, Bidirectional and the weights import on the device ---------
+
+    /** nn.GRU-style weights for one direction: weight_ih [3H, I], weight_hh [3H, H], two biases [3H]. */
+    private static function torchDict(int $I, int $H, int $seed, int $dtype, string $suffix): array
+    {
+        $m = static fn (int $rows, int $cols, int $s, float $scale) => NDArray::fromArray(
+            ReferenceGru::randomList($rows * $cols, $s, $scale), $dtype)->reshape([$rows, $cols]);
+        return [
+            "weight_ih$suffix" => $m(3 * $H, $I, $seed, 0.8),
+            "weight_hh$suffix" => $m(3 * $H, $H, $seed + 1, 0.8),
+            "bias_ih$suffix" => NDArray::fromArray(ReferenceGru::randomList(3 * $H, $seed + 2, 0.4), $dtype),
+            "bias_hh$suffix" => NDArray::fromArray(ReferenceGru::randomList(3 * $H, $seed + 3, 0.4), $dtype),
+        ];
+    }
+
+    private function assertRunsAgree(array $results, float $tolerance): void
+    {
+        $this->assertSame(array_keys($results['cpu']), array_keys($results['opencl']));
+        foreach ($results['cpu'] as $what => $expected) {
+            $this->assertLessThan($tolerance, Golden::maxScaledError($expected, $results['opencl'][$what]), $what);
+        }
+    }
+
+    public static function cellCases(): array
+    {
+        return [
+            'float32, reset_after, PyTorch weights' => [NDArray::float32, true, []],
+            'float32, reset before, Keras weights' => [NDArray::float32, false, []],
+            'float32, reset_after, dropout' => [NDArray::float32, true,
+                ['dropout' => 0.3, 'recurrent_dropout' => 0.4, 'seed' => 3]],
+            'float64, reset before, relu' => [NDArray::float64, false, ['activation' => 'relu']],
+        ];
+    }
+
+    /**
+     * GRUCell with device 'opencl' as on the CPU: three steps as Rindow's
+     * RNN runs them (each training forward with its calcState), backward
+     * through them in reverse; weights set through setPyTorchWeights() or
+     * setWeights() before the cell is built.
+     *
+     * @dataProvider cellCases
+     */
+    public function testGRUCellAsOnCpu(int $dtype, bool $resetAfter, array $options): void
+    {
+        if ($dtype === NDArray::float64 && !self::hasFp64()) {
+            $this->markTestSkipped('the OpenCL device has no cl_khr_fp64');
+        }
+        [$B, $T, $I, $H] = [3, 3, 4, 5];
+        $xs = $dhs = [];
+        for ($t = 0; $t < $T; $t++) {
+            $xs[] = NDArray::fromArray(ReferenceGru::randomList($B * $I, 40 + $t), $dtype)->reshape([$B, $I]);
+            $dhs[] = NDArray::fromArray(ReferenceGru::randomList($B * $H, 50 + $t), $dtype)->reshape([$B, $H]);
+        }
+        $h0 = NDArray::fromArray(ReferenceGru::randomList($B * $H, 60), $dtype)->reshape([$B, $H]);
+        $results = [];
+        foreach (['cpu', 'opencl'] as $device) {
+            $cell = new GRUCell($H, ...($options + ['reset_after' => $resetAfter, 'device' => $device]));
+            if ($resetAfter) {
+                $cell->setPyTorchWeights(self::torchDict($I, $H, 70, $dtype, ''));
+            } else {
+                $cell->setWeights([
+                    NDArray::fromArray(ReferenceGru::randomList($I * 3 * $H, 71, 0.8), $dtype)->reshape([$I, 3 * $H]),
+                    // Keras's layout: [H, 3H] also without reset_after
+                    NDArray::fromArray(ReferenceGru::randomList(3 * $H * $H, 72, 0.8), $dtype)->reshape([$H, 3 * $H]),
+                    NDArray::fromArray(ReferenceGru::randomList(3 * $H, 73, 0.4), $dtype),
+                ]);
+            }
+            $run = [];
+            [$h] = $cell->forward($xs[0], [$h0]);
+            $run['inference'] = self::flat($h);
+            $h = $h0;
+            $calc = [];
+            for ($t = 0; $t < $T; $t++) {
+                $calc[$t] = new \stdClass();
+                [$h] = $cell->forward($xs[$t], [$h], true, $calc[$t]);
+                $run["h$t"] = self::flat($h);
+            }
+            $dh = $dhs[$T - 1];
+            for ($t = $T - 1; $t >= 0; $t--) {
+                [$dx, [$dPrev]] = $cell->backward([$dh], $calc[$t]);
+                $run["dx$t"] = self::flat($dx);
+                $run["dh$t"] = self::flat($dPrev);
+                if ($t > 0) {
+                    $dh = NDArray::fromArray(array_map(static fn ($a, $b) => $a + $b, self::flat($dPrev),
+                        self::flat($dhs[$t - 1])), $dtype)->reshape([$B, $H]);
+                }
+                // Rindow accumulates the weight gradients of the steps itself: the cell's are the last step's
+                foreach ($cell->getGrads() as $i => $g) {
+                    $run["grad $i, step $t"] = self::flat($g);
+                }
+            }
+            if ($resetAfter) {
+                foreach ($cell->getPyTorchGrads() as $key => $g) {
+                    $run["torch $key"] = self::flat($g);
+                }
+            }
+            $results[$device] = $run;
+        }
+        $this->assertRunsAgree($results, $dtype === NDArray::float64 ? 1e-10 : 1e-5);
+    }
+
+    public static function bidirectionalCases(): array
+    {
+        return [
+            'concat, sequences, mask' => [NDArray::float32, 'concat', ['return_sequences' => true], true],
+            'mul, last' => [NDArray::float32, 'mul', [], false],
+            'sum, time_major, reset before' => [NDArray::float32, 'sum',
+                ['return_sequences' => true, 'time_major' => true, 'reset_after' => false], false],
+            'ave, dropout, mask' => [NDArray::float32, 'ave',
+                ['return_sequences' => true, 'dropout' => 0.25, 'recurrent_dropout' => 0.25, 'seed' => 9], true],
+            'concat, float64' => [NDArray::float64, 'concat', ['return_sequences' => true], true],
+        ];
+    }
+
+    /**
+     * Bidirectional with device 'opencl' as on the CPU: outputs, both final
+     * states, dInputs, the initial states' gradients and every weight
+     * gradient; weights through setPyTorchWeights() (reset_after) or
+     * setWeights().
+     *
+     * @dataProvider bidirectionalCases
+     */
+    public function testBidirectionalAsOnCpu(int $dtype, string $mode, array $options, bool $withMask): void
+    {
+        if ($dtype === NDArray::float64 && !self::hasFp64()) {
+            $this->markTestSkipped('the OpenCL device has no cl_khr_fp64');
+        }
+        [$B, $T, $I, $H] = [3, 6, 4, 5];
+        $timeMajor = $options['time_major'] ?? false;
+        $resetAfter = $options['reset_after'] ?? true;
+        $sequences = $options['return_sequences'] ?? false;
+        $inShape = $timeMajor ? [$T, $B, $I] : [$B, $T, $I];
+        $x = NDArray::fromArray(ReferenceGru::randomList($B * $T * $I, 80), $dtype)->reshape($inShape);
+        $h0 = [NDArray::fromArray(ReferenceGru::randomList($B * $H, 81), $dtype)->reshape([$B, $H]),
+            NDArray::fromArray(ReferenceGru::randomList($B * $H, 82), $dtype)->reshape([$B, $H])];
+        $mask = $withMask ? NDArray::fromArray(array_map(static fn ($v) => $v > -0.4,
+            ReferenceGru::randomList($B * $T, 83)), NDArray::bool)->reshape([$B, $T]) : null;
+        $width = $mode === 'concat' ? 2 * $H : $H;
+        $outShape = $sequences ? ($timeMajor ? [$T, $B, $width] : [$B, $T, $width]) : [$B, $width];
+        $dOut = NDArray::fromArray(ReferenceGru::randomList(array_product($outShape), 84), $dtype)->reshape($outShape);
+        $dStates = [NDArray::fromArray(ReferenceGru::randomList($B * $H, 85), $dtype)->reshape([$B, $H]),
+            NDArray::fromArray(ReferenceGru::randomList($B * $H, 86), $dtype)->reshape([$B, $H])];
+        $results = [];
+        foreach (['cpu', 'opencl'] as $device) {
+            $bi = new Bidirectional(new GRU($H, ...($options + ['return_state' => true, 'device' => $device])), $mode);
+            if ($resetAfter) {
+                $bi->setPyTorchWeights(self::torchDict($I, $H, 90, $dtype, '_l0')
+                    + self::torchDict($I, $H, 94, $dtype, '_l0_reverse'));
+            } else {
+                $w = [];
+                foreach ([90, 94] as $seed) {
+                    $w[] = NDArray::fromArray(ReferenceGru::randomList($I * 3 * $H, $seed, 0.8), $dtype)->reshape([$I, 3 * $H]);
+                    $w[] = NDArray::fromArray(ReferenceGru::randomList(3 * $H * $H, $seed + 1, 0.8), $dtype)->reshape([$H, 3 * $H]);
+                    $w[] = NDArray::fromArray(ReferenceGru::randomList(3 * $H, $seed + 2, 0.4), $dtype);
+                }
+                $bi->setWeights($w);
+            }
+            $run = [];
+            [$out] = $bi->forward($x, false, $h0, $mask);
+            $run['inference'] = self::flat($out);
+            [$out, [$fs, $bs]] = $bi->forward($x, true, $h0, $mask);
+            $run['outputs'] = self::flat($out);
+            $run['forward state'] = self::flat($fs);
+            $run['backward state'] = self::flat($bs);
+            [$dx, $dh0f, $dh0b] = $bi->backward([$dOut, $dStates[0], $dStates[1]]);
+            $run['dInputs'] = self::flat($dx);
+            $run['dForwardState'] = self::flat($dh0f);
+            $run['dBackwardState'] = self::flat($dh0b);
+            foreach ($bi->getGrads() as $i => $g) {
+                $run["grad $i"] = self::flat($g);
+            }
+            if ($resetAfter) {
+                foreach ($bi->getPyTorchGrads() as $key => $g) {
+                    $run["torch $key"] = self::flat($g);
+                }
+            }
+            $results[$device] = $run;
+        }
+        $this->assertRunsAgree($results, $dtype === NDArray::float64 ? 1e-10 : 1e-5);
     }
 
     // ---- device selection ----------------------------------------------------
