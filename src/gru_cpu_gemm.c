@@ -20,6 +20,8 @@
 #endif
 
 #define GRU_KC 256
+/* rows per block of A (a multiple of both kernels' row counts, 6 and 3) */
+#define GRU_MC 144
 /* rows of a transposed source packed per pass (see gru_pack_block) */
 #define GRU_PACK_KB 16
 
@@ -419,7 +421,7 @@ static size_t row_block(size_t m, size_t mr_max)
  * In place: panel_step = nr, row_step = ldb, nothing readable behind the
  * last column (so padded = 0: the AVX2 kernel masks the last panel's loads).
  */
-static void gemm_panels(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *a, size_t lda,
+static void gemm_panels_block(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *a, size_t lda,
 		const float *b, size_t panel_step, size_t row_step, int padded, int accumulate, float *c, size_t ldc)
 {
 	const size_t nr = gru_pack_nr(isa);
@@ -494,6 +496,29 @@ static void gemm_panels(gru_kernel_isa isa, size_t m, size_t n, size_t k, const 
 				kern_portable(mr, kc, ap, lda, p, row_step, cb, ldc, acc, nv);
 			}
 		}
+	}
+}
+
+/*
+ * Rows in blocks of GRU_MC: a block's slice of A (GRU_MC x GRU_KC floats,
+ * 144 KiB) stays in L2 while the panels stream past it, so that a tall A
+ * (an input projection over all timesteps) is read from memory once, not
+ * once per panel. A step's few rows are one block.
+ */
+static void gemm_panels(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *a, size_t lda,
+		const float *b, size_t panel_step, size_t row_step, int padded, int accumulate, float *c, size_t ldc)
+{
+	size_t m0;
+
+	if (m <= GRU_MC) {
+		gemm_panels_block(isa, m, n, k, a, lda, b, panel_step, row_step, padded, accumulate, c, ldc);
+		return;
+	}
+	for (m0 = 0; m0 < m; m0 += GRU_MC) {
+		const size_t mm = m - m0 < GRU_MC ? m - m0 : GRU_MC;
+
+		gemm_panels_block(isa, mm, n, k, a + m0 * lda, lda, b, panel_step, row_step, padded, accumulate,
+				c + m0 * ldc, ldc);
 	}
 }
 
