@@ -23,6 +23,9 @@
 #include "gru_activations.h"
 #include "gru_cpu_gemm.h"
 #include "gru_cpu_internal.h"
+#if GRU_X86_WIDE
+# include "gru_activations_avx512.h"
+#endif
 
 /* GRU_PACKED: the recurrent GEMMs run on gru_gemm_packed() (float) rather than OpenBLAS. */
 #define GRU_REAL float

@@ -2,7 +2,8 @@
  * The element-wise passes of the CPU forward, included by
  * gru_cpu_forward.c once per element type and instruction set, with
  * GRU_REAL, GRU_SFX(name), GRU_ROWS(name) (the name with type and ISA
- * suffixes) and GRU_ROWS_ATTR (a target attribute, or nothing) defined.
+ * suffixes), GRU_ROWS_ATTR (a target attribute, or nothing) and
+ * GRU_ROWS_ACTIVATE(act, x, n) (the in-place activation to use) defined.
  * No include guard on purpose.
  */
 
@@ -29,7 +30,7 @@ static void GRU_ROWS(step_after_row)(const gru_problem *p, GRU_REAL *restrict g,
 	for (j = 0; j < 2 * units; j++) {
 		g[j] += x[j] + bias[j];
 	}
-	GRU_SFX(gru_apply_activation)(p->recurrent_activation, g, 2 * units);
+	GRU_ROWS_ACTIVATE(p->recurrent_activation, g, 2 * units);
 	if (tr->aux != NULL) {
 		GRU_REAL *restrict aux = tr->aux + row * units;
 
@@ -40,7 +41,7 @@ static void GRU_ROWS(step_after_row)(const gru_problem *p, GRU_REAL *restrict g,
 	for (j = 0; j < units; j++) {
 		gh[j] = xh[j] + bh[j] + gr[j] * (gh[j] + brec[j]);
 	}
-	GRU_SFX(gru_apply_activation)(p->activation, gh, units);
+	GRU_ROWS_ACTIVATE(p->activation, gh, units);
 	if (tr->hprev != NULL) {
 		memcpy(tr->hprev + row * units, h, units * sizeof(GRU_REAL));
 		memcpy(tr->z + row * units, gz, units * sizeof(GRU_REAL));
@@ -74,7 +75,7 @@ static void GRU_ROWS(step_before_gates_row)(const gru_problem *p, GRU_REAL *rest
 	for (j = 0; j < 2 * units; j++) {
 		g[j] += x[j] + bias[j];
 	}
-	GRU_SFX(gru_apply_activation)(p->recurrent_activation, g, 2 * units);
+	GRU_ROWS_ACTIVATE(p->recurrent_activation, g, 2 * units);
 	for (j = 0; j < units; j++) {
 		rh[j] = gr[j] * h[j];
 	}
@@ -96,7 +97,7 @@ static void GRU_ROWS(step_before_update_row)(const gru_problem *p, GRU_REAL *res
 	for (j = 0; j < units; j++) {
 		gh[j] += xh[j] + bh[j];
 	}
-	GRU_SFX(gru_apply_activation)(p->activation, gh, units);
+	GRU_ROWS_ACTIVATE(p->activation, gh, units);
 	if (tr->hprev != NULL) {
 		memcpy(tr->hprev + row * units, h, units * sizeof(GRU_REAL));
 		memcpy(tr->z + row * units, gz, units * sizeof(GRU_REAL));

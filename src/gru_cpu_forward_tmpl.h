@@ -22,20 +22,31 @@ typedef struct {
 #if GRU_X86_WIDE
 # define GRU_ROWS(name) GRU_SFX(name##_wide512)
 # define GRU_ROWS_ATTR GRU_WIDE512_ATTR
+# if GRU_PACKED
+/* float: sigmoid and tanh written with AVX-512 intrinsics (gru_activations_avx512.h) */
+#  define GRU_ROWS_ACTIVATE(act, x, n) gru_apply_activation_avx512(act, x, n)
+# else
+#  define GRU_ROWS_ACTIVATE(act, x, n) GRU_SFX(gru_apply_activation)(act, x, n)
+# endif
 # include "gru_cpu_forward_rows_tmpl.h"
 # undef GRU_ROWS
 # undef GRU_ROWS_ATTR
+# undef GRU_ROWS_ACTIVATE
 # define GRU_ROWS(name) GRU_SFX(name##_wide)
 # define GRU_ROWS_ATTR GRU_WIDE_ATTR
+# define GRU_ROWS_ACTIVATE(act, x, n) GRU_SFX(gru_apply_activation)(act, x, n)
 # include "gru_cpu_forward_rows_tmpl.h"
 # undef GRU_ROWS
 # undef GRU_ROWS_ATTR
+# undef GRU_ROWS_ACTIVATE
 #endif
 #define GRU_ROWS(name) GRU_SFX(name##_base)
 #define GRU_ROWS_ATTR
+#define GRU_ROWS_ACTIVATE(act, x, n) GRU_SFX(gru_apply_activation)(act, x, n)
 #include "gru_cpu_forward_rows_tmpl.h"
 #undef GRU_ROWS
 #undef GRU_ROWS_ATTR
+#undef GRU_ROWS_ACTIVATE
 
 /* Everything the time loop reads; shared by the threads, each on its own batch rows. */
 typedef struct {

@@ -18,7 +18,11 @@
 #include "gru.h"
 #include "gru_cpu_gemm.h"
 #include "gru_activations.h"
+#include "gru_cpu_internal.h"
 #include "gru_fast_math.h"
+#if GRU_X86_WIDE
+# include "gru_activations_avx512.h"
+#endif
 #include "naive_gru.h"
 
 static int passed = 0;
@@ -1348,6 +1352,81 @@ static void test_dropout_contract(void)
 
 /* ---- fast math ---- */
 
+#if GRU_X86_WIDE
+/*
+ * The AVX-512 sigmoid and tanh of the float forward pass
+ * (gru_activations_avx512.h), where this CPU runs them: the same bounds as
+ * gru_fast_math.h's, over rows whose lengths exercise the masked tail.
+ */
+static void test_fast_math_avx512(void)
+{
+	const long n = quick ? 100000 : 2000000;
+	const size_t row = 37;
+	float xs[37], ys[37], zs[37];
+	double worst_tanh = 0, worst_sig = 0;
+	int wrote_past = 0;
+	long i0;
+	size_t j;
+
+	if (gru_cpu_pass_level() != GRU_PASS_AVX512) {
+		printf("fast math avx512: not run, this CPU has no AVX-512\n");
+		return;
+	}
+	for (i0 = 0; i0 <= n; i0 += (long)row) {
+		for (j = 0; j < row; j++) {
+			long i = i0 + (long)j;
+
+			xs[j] = (float)(-20.0 + 40.0 * (double)i / (double)n);
+			if (i % 97 == 0) {
+				/* tiny arguments, where relative accuracy is hardest */
+				xs[j] = (float)(1e-7 * (double)(i % 1999) * (double)(i % 1999)) * (i % 2 ? -1.0f : 1.0f);
+			}
+			ys[j] = zs[j] = xs[j];
+		}
+		gru_sigmoid_row_avx512(ys, row);
+		gru_tanh_row_avx512(zs, row - (size_t)(i0 % 16));
+		for (j = 0; j < row; j++) {
+			const double x = xs[j];
+			const double s = 1.0 / (1.0 + exp(-x));
+			const double serr = fabs((double)ys[j] - s) / s;
+
+			if (serr > worst_sig) {
+				worst_sig = serr;
+			}
+			if (j < row - (size_t)(i0 % 16)) {
+				const double t = tanh(x);
+				const double terr = t == 0 ? fabs((double)zs[j]) : fabs((double)zs[j] - t) / fabs(t);
+
+				if (terr > worst_tanh) {
+					worst_tanh = terr;
+				}
+			} else if (zs[j] != xs[j]) {
+				/* past n: untouched */
+				wrote_past = 1;
+			}
+		}
+	}
+	CHECK(!wrote_past, "avx512 tanh wrote past the end of its row");
+	CHECK(worst_sig < 4e-7, "avx512 sigmoid relative error %.3g", worst_sig);
+	CHECK(worst_tanh < 4e-7, "avx512 tanh relative error %.3g", worst_tanh);
+	printf("fast math avx512: tanh max rel err %.3g, sigmoid %.3g\n", worst_tanh, worst_sig);
+
+	{
+		float v[8] = {NAN, INFINITY, -INFINITY, 0.0f, 50.0f, -50.0f, 1000.0f, -1000.0f};
+		float t[8];
+
+		memcpy(t, v, sizeof(v));
+		gru_sigmoid_row_avx512(v, 8);
+		gru_tanh_row_avx512(t, 8);
+		CHECK(isnan(v[0]) && isnan(t[0]), "avx512 sigmoid/tanh of NaN: %g %g", v[0], t[0]);
+		CHECK(v[1] == 1.0f && t[1] == 1.0f && t[2] == -1.0f, "avx512 +-inf: %g %g %g", v[1], t[1], t[2]);
+		CHECK(v[2] >= 0.0f && v[2] < 1e-37f, "avx512 sigmoid(-inf) = %g", v[2]);
+		CHECK(v[3] == 0.5f && t[3] == 0.0f, "avx512 at 0: %.9g %.9g", v[3], t[3]);
+		CHECK(t[4] == 1.0f && t[5] == -1.0f && v[6] == 1.0f && v[7] < 1e-37f, "avx512 saturation");
+	}
+}
+#endif
+
 static void test_fast_math(void)
 {
 	const long n = quick ? 200000 : 4000000;
@@ -1656,6 +1735,9 @@ int main(int argc, char **argv)
 	test_problem();
 	test_null_pointers();
 	test_fast_math();
+#if GRU_X86_WIDE
+	test_fast_math_avx512();
+#endif
 	test_nan_and_huge();
 	test_golden(golden);
 	test_combinations();
