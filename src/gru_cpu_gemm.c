@@ -406,12 +406,22 @@ GRU_AVX2_ATTR static void kern256_row2(size_t kc, const float *a, const float *q
 }
 #endif
 
-/* Rows per block: the fewest blocks of at most mr_max rows, as even as can be. */
-static size_t row_block(size_t m, size_t mr_max)
+/*
+ * Rows split into the fewest blocks of at most mr_max, as even as can be:
+ * 32 rows at mr_max 6 are 6,6,5,5,5,5, not 6,6,6,6,6,2 (a 2-row block runs
+ * the kernel at a third of its rate). Block `index` starts at row *start.
+ */
+static size_t row_block_count(size_t m, size_t mr_max)
 {
-	const size_t blocks = (m + mr_max - 1) / mr_max;
+	return (m + mr_max - 1) / mr_max;
+}
 
-	return (m + blocks - 1) / blocks;
+static size_t row_block_size(size_t m, size_t blocks, size_t index, size_t *start)
+{
+	const size_t base = m / blocks, extra = m % blocks;
+
+	*start = index * base + (index < extra ? index : extra);
+	return base + (index < extra ? 1 : 0);
 }
 
 /*
@@ -427,8 +437,8 @@ static void gemm_panels_block(gru_kernel_isa isa, size_t m, size_t n, size_t k, 
 	const size_t nr = gru_pack_nr(isa);
 	const size_t panels = (n + nr - 1) / nr;
 	const size_t mr_max = isa == GRU_KERNEL_AVX512 ? 6 : isa == GRU_KERNEL_AVX2 ? 3 : 4;
-	const size_t mb = m > 0 ? row_block(m, mr_max) : 1;
-	size_t k0, jp, i0;
+	const size_t blocks = row_block_count(m, mr_max);
+	size_t k0, jp, i0, ib;
 
 	if (m == 0 || n == 0) {
 		return;
@@ -474,8 +484,8 @@ static void gemm_panels_block(gru_kernel_isa isa, size_t m, size_t n, size_t k, 
 			const size_t nv = n - jp * nr < nr ? n - jp * nr : nr;
 			float *cp = c + jp * nr;
 
-			for (i0 = 0; i0 < m; i0 += mb) {
-				const size_t mr = m - i0 < mb ? m - i0 : mb;
+			for (ib = 0; ib < blocks; ib++) {
+				const size_t mr = row_block_size(m, blocks, ib, &i0);
 				const float *ap = a + i0 * lda + k0;
 				float *cb = cp + i0 * ldc;
 
