@@ -13,6 +13,7 @@
 # include "gru_opencl.h"
 #endif
 #if defined(HAVE_RINDOW_GRU_OPENCL) && !defined(PHP_WIN32)
+# include <pthread.h>
 # include <signal.h>
 #endif
 
@@ -20,18 +21,25 @@ ZEND_DECLARE_MODULE_GLOBALS(rindow_gru)
 
 #ifdef HAVE_RINDOW_GRU_OPENCL
 /*
- * OpenCL drivers may install signal handlers behind PHP's back: PoCL's
- * LLVM registers its own for SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1 and
- * SIGUSR2 the first time it compiles a kernel. That silently replaces
- * Zend's signal handling and pcntl_signal() handlers (a worker's SIGUSR1
- * handler would never run again; a debug PHP warns "zend_signal: handler
- * was replaced"). So every call into OpenCL is bracketed by
- * signals_save()/signals_restore(), which put back the handlers PHP had
- * for the signals Zend and pcntl users care about. Handlers for faults
- * (SIGSEGV, ...) are left to the driver. sigaction() is per process: two
- * threads of a ZTS PHP opening OpenCL at the same moment could still see
- * each other's state; the first compile per process is the only moment
- * this matters.
+ * OpenCL drivers meddle with signals behind PHP's back, in two ways:
+ * - they install handlers: PoCL's LLVM registers its own for SIGHUP,
+ *   SIGINT, SIGQUIT, SIGTERM, SIGUSR1 and SIGUSR2 the first time it
+ *   compiles a kernel. That silently replaces Zend's signal handling and
+ *   pcntl_signal() handlers (a worker's SIGUSR1 handler would never run
+ *   again; a debug PHP warns "zend_signal: handler was replaced").
+ * - they start threads (PoCL's workers) that accept every signal. A
+ *   signal sent to the process may then land on such a thread, where a
+ *   ZTS PHP's handler finds no PHP context and takes the default action:
+ *   SIGUSR1 or SIGTERM kills the process even with a pcntl handler.
+ * So every call into OpenCL is bracketed by signals_save()/
+ * signals_restore(): the signals Zend and pcntl users care about are
+ * blocked in this thread during the call (threads it starts inherit the
+ * block, so they never receive them) and the handlers PHP had are put back
+ * afterwards; a signal that came during the call is delivered, to PHP's
+ * handler, when the block is lifted. Handlers for faults (SIGSEGV, ...)
+ * are left to the driver. sigaction() is per process: two threads of a ZTS
+ * PHP opening OpenCL at the same moment could still see each other's
+ * state; the first compile per process is the only moment this matters.
  */
 #ifndef PHP_WIN32
 static const int guarded_signals[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGPROF};
@@ -39,15 +47,21 @@ static const int guarded_signals[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1,
 typedef struct {
 	struct sigaction actions[GUARDED_SIGNALS];
 	bool saved[GUARDED_SIGNALS];
+	sigset_t mask;        /* this thread's mask before the call */
+	bool masked;
 } signal_state;
 
 static void signals_save(signal_state *state)
 {
+	sigset_t block;
 	size_t i;
 
+	sigemptyset(&block);
 	for (i = 0; i < GUARDED_SIGNALS; i++) {
 		state->saved[i] = sigaction(guarded_signals[i], NULL, &state->actions[i]) == 0;
+		sigaddset(&block, guarded_signals[i]);
 	}
+	state->masked = pthread_sigmask(SIG_BLOCK, &block, &state->mask) == 0;
 }
 
 static void signals_restore(const signal_state *state)
@@ -62,6 +76,9 @@ static void signals_restore(const signal_state *state)
 						? (void *) state->actions[i].sa_sigaction : (void *) state->actions[i].sa_handler)) {
 			sigaction(guarded_signals[i], &state->actions[i], NULL);
 		}
+	}
+	if (state->masked) {
+		pthread_sigmask(SIG_SETMASK, &state->mask, NULL);
 	}
 }
 #else

@@ -49,8 +49,17 @@ zphp="$prefix/bin/php"
 sudo=""
 [ "$(id -u)" = 0 ] || sudo="sudo"
 
+# What PHP is configured with; a prefix built with other options (its
+# stamp file differs) is rebuilt.
+php_configure="--enable-zts --enable-debug --disable-all --disable-cgi --disable-phpdbg --enable-cli \
+--with-libxml --enable-dom --enable-xml --enable-xmlwriter --enable-xmlreader --enable-simplexml \
+--enable-tokenizer --enable-mbstring --disable-mbregex --enable-ctype --enable-phar \
+--enable-filter --enable-posix --enable-pcntl"
+stamp="$prefix/rindow_gru-configure.txt"
+
 have_zts_php() {
-	[ -x "$zphp" ] && "$zphp" -n -r 'exit(PHP_ZTS && PHP_DEBUG && PHP_MAJOR_VERSION == 8 && PHP_MINOR_VERSION == 2 ? 0 : 1);'
+	[ -x "$zphp" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$php_configure" ] \
+		&& "$zphp" -n -r 'exit(PHP_ZTS && PHP_DEBUG && PHP_MAJOR_VERSION == 8 && PHP_MINOR_VERSION == 2 ? 0 : 1);'
 }
 
 build_php() {
@@ -86,9 +95,9 @@ build_php() {
 
 	mkdir -p "$srcdir"
 	cd "$srcdir"
-	# The orig tarball of Debian's php8.2, the version apt would install:
-	# upstream's release tarball. Debian's patches are not applied (they
-	# are packaging changes); --download-only needs no dpkg-source run.
+	# The orig tarball of Debian's php8.2 (upstream's release tarball).
+	# Debian's patches are not applied (they are packaging changes);
+	# --download-only needs no dpkg-source run.
 	# A mirror may lack the newest one's source (the security archive's
 	# was missing once): try the versions apt knows, newest first.
 	if ! ls php8.2_*.orig.tar.?z* >/dev/null 2>&1; then
@@ -105,15 +114,13 @@ build_php() {
 	mkdir "php-src-$version"
 	tar -xf "$tarball" -C "php-src-$version" --strip-components=1
 	cd "php-src-$version"
-	./configure --quiet --prefix="$prefix" --enable-zts --enable-debug \
-		--disable-all --disable-cgi --disable-phpdbg --enable-cli \
-		--with-libxml --enable-dom --enable-xml --enable-xmlwriter --enable-xmlreader --enable-simplexml \
-		--enable-tokenizer --enable-mbstring --disable-mbregex --enable-ctype --enable-phar \
-		--enable-filter --enable-posix \
+	# shellcheck disable=SC2086
+	./configure --quiet --prefix="$prefix" $php_configure \
 		--with-config-file-path="$prefix/etc" --with-config-file-scan-dir="$prefix/etc/conf.d" \
 		>"$srcdir/configure.log" 2>&1 || { tail -n 40 "$srcdir/configure.log"; exit 1; }
 	make -j"$jobs" >"$srcdir/make.log" 2>&1 || { tail -n 60 "$srcdir/make.log"; exit 1; }
 	$sudo make install >"$srcdir/install.log" 2>&1 || { tail -n 40 "$srcdir/install.log"; exit 1; }
+	echo "$php_configure" | $sudo tee "$stamp" >/dev/null
 	cd "$root"
 }
 
