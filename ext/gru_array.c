@@ -676,3 +676,29 @@ void php_gru_array_release(php_gru_array_view *view)
 	ZVAL_UNDEF(&view->buffer);
 	view->data = NULL;
 }
+
+zend_result php_gru_check_list(const HashTable *array, const char *what)
+{
+	zend_string *method, *key;
+	zend_ulong index, expected = 0;
+
+	if (zend_array_is_list((HashTable *) array)) {
+		return SUCCESS;
+	}
+	method = get_active_function_or_method_name();
+	ZEND_HASH_FOREACH_KEY((HashTable *) array, index, key) {
+		if (key != NULL) {
+			php_gru_throw_invalid("%s(): %s must be a list (keys 0, 1, ... in order), string key '%s' given",
+				ZSTR_VAL(method), what, ZSTR_VAL(key));
+			break;
+		}
+		if (index != expected) {
+			php_gru_throw_invalid("%s(): %s must be a list (keys 0, 1, ... in order), key " ZEND_ULONG_FMT
+				" given at position " ZEND_ULONG_FMT, ZSTR_VAL(method), what, index, expected);
+			break;
+		}
+		expected++;
+	} ZEND_HASH_FOREACH_END();
+	zend_string_release(method);
+	return FAILURE;
+}

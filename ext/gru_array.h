@@ -70,4 +70,13 @@ zend_result php_gru_array_commit(php_gru_array_view *view);
 /* Frees what the view holds. Safe on a zeroed or already released view. */
 void php_gru_array_release(php_gru_array_view *view);
 
+/*
+ * Checks that a list-shaped argument (dOutputs, initialStates, ...) is a
+ * list: keys 0, 1, ... in order. The layers read such arguments by
+ * position, so a string key or a gap would otherwise be ignored or
+ * misread. Returns FAILURE with an InvalidArgumentException naming the
+ * method, `what` and the first offending key.
+ */
+zend_result php_gru_check_list(const HashTable *array, const char *what);
+
 #endif /* PHP_GRU_ARRAY_H */

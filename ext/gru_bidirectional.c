@@ -558,6 +558,9 @@ static void bidirectional_forward(INTERNAL_FUNCTION_PARAMETERS)
 	if (check_constructed(bi) == FAILURE) {
 		RETURN_THROWS();
 	}
+	if (initial_states != NULL && php_gru_check_list(initial_states, "initialStates") == FAILURE) {
+		RETURN_THROWS();
+	}
 	if (initial_states != NULL && zend_hash_num_elements(initial_states) != 2) {
 		php_gru_throw_invalid("initialStates must hold 2 states [forward, backward] for Bidirectional, %u given",
 			zend_hash_num_elements(initial_states));
@@ -771,6 +774,9 @@ PHP_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, backward)
 	if (check_constructed(bi) == FAILURE) {
 		RETURN_THROWS();
 	}
+	if (php_gru_check_list(d_list, "dOutputs") == FAILURE) {
+		RETURN_THROWS();
+	}
 	count = zend_hash_num_elements(d_list);
 	d_merged = zend_hash_index_find(d_list, 0);
 	if ((count != 1 && count != 3) || d_merged == NULL) {
@@ -791,6 +797,9 @@ PHP_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, backward)
 		if (Z_TYPE_P(d_merged) != IS_ARRAY || zend_hash_num_elements(Z_ARRVAL_P(d_merged)) != 2) {
 			php_gru_throw_invalid("dOutputs[0] must be a list [dForward, dBackward] for Bidirectional without "
 				"merge_mode");
+			goto done;
+		}
+		if (php_gru_check_list(Z_ARRVAL_P(d_merged), "dOutputs[0]") == FAILURE) {
 			goto done;
 		}
 		d = 0;
@@ -860,6 +869,9 @@ PHP_METHOD(Rindow_NeuralNetworks_Layer_Bidirectional, build)
 		Z_PARAM_ARRAY_HT_OR_NULL(sample_weights)
 	ZEND_PARSE_PARAMETERS_END();
 	if (check_constructed(bi) == FAILURE) {
+		RETURN_THROWS();
+	}
+	if (sample_weights != NULL && php_gru_check_list(sample_weights, "sampleWeights") == FAILURE) {
 		RETURN_THROWS();
 	}
 	layers[0] = &bi->forward_layer;

@@ -109,6 +109,9 @@ PHP_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, build)
 		Z_PARAM_ZVAL(inputs)
 		Z_PARAM_ARRAY_HT_OR_NULL(sample_weights)
 	ZEND_PARSE_PARAMETERS_END();
+	if (sample_weights != NULL && php_gru_check_list(sample_weights, "sampleWeights") == FAILURE) {
+		RETURN_THROWS();
+	}
 
 	if (cell_build_input(cell, inputs, &features, &dtype) == FAILURE) {
 		RETURN_THROWS();
@@ -132,6 +135,9 @@ PHP_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, forward)
 		Z_PARAM_ZVAL(training)
 		Z_PARAM_OBJECT_OR_NULL(calc_state)
 	ZEND_PARSE_PARAMETERS_END();
+	if (php_gru_check_list(states, "states") == FAILURE) {
+		RETURN_THROWS();
+	}
 	php_gru_layer_forward(Z_GRU_CELL_P(ZEND_THIS), inputs, training, states, NULL, return_value);
 	if (calc_state != NULL && !EG(exception)
 		&& php_gru_layer_record_save(Z_GRU_CELL_P(ZEND_THIS), calc_state) == FAILURE) {
@@ -151,6 +157,9 @@ PHP_METHOD(Rindow_NeuralNetworks_Layer_GRUCell, backward)
 		Z_PARAM_OPTIONAL
 		Z_PARAM_OBJECT_OR_NULL(calc_state)
 	ZEND_PARSE_PARAMETERS_END();
+	if (php_gru_check_list(d_states, "dStates") == FAILURE) {
+		RETURN_THROWS();
+	}
 	if (calc_state != NULL && php_gru_layer_record_restore(Z_GRU_CELL_P(ZEND_THIS), calc_state) == FAILURE) {
 		RETURN_THROWS();
 	}

@@ -1412,6 +1412,9 @@ PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, backward)
 	ZEND_PARSE_PARAMETERS_START(1, 1)
 		Z_PARAM_ARRAY_HT(d_outputs_list)
 	ZEND_PARSE_PARAMETERS_END();
+	if (php_gru_check_list(d_outputs_list, "dOutputs") == FAILURE) {
+		RETURN_THROWS();
+	}
 	php_gru_layer_backward(Z_GRU_LAYER_P(ZEND_THIS), d_outputs_list, return_value);
 }
 
@@ -1695,6 +1698,9 @@ PHP_METHOD(Rindow_NeuralNetworks_Layer_GRU, build)
 		Z_PARAM_ZVAL(inputs)
 		Z_PARAM_ARRAY_HT_OR_NULL(sample_weights)
 	ZEND_PARSE_PARAMETERS_END();
+	if (sample_weights != NULL && php_gru_check_list(sample_weights, "sampleWeights") == FAILURE) {
+		RETURN_THROWS();
+	}
 
 	if (build_input_shape(layer, inputs, &timesteps, &features, &dtype) == FAILURE) {
 		RETURN_THROWS();
@@ -1722,6 +1728,9 @@ static void layer_forward(INTERNAL_FUNCTION_PARAMETERS)
 		Z_PARAM_ARRAY_HT_OR_NULL(initial_states)
 		Z_PARAM_OBJECT_OR_NULL(mask)
 	ZEND_PARSE_PARAMETERS_END();
+	if (initial_states != NULL && php_gru_check_list(initial_states, "initialStates") == FAILURE) {
+		RETURN_THROWS();
+	}
 	php_gru_layer_forward(Z_GRU_LAYER_P(ZEND_THIS), inputs, training, initial_states, mask, return_value);
 }
 

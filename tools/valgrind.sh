@@ -2,12 +2,18 @@
 # Runs rindow_gru's tests under valgrind memcheck: no invalid access, no
 # use of uninitialised values, no definite or indirect leak.
 #
-#   sh tools/valgrind.sh           .phpt suite (run-tests.php -m) and the
-#                                  leak run of the PHPUnit test bodies
-#                                  (tests/sanitize/leakrun.php)
-#   sh tools/valgrind.sh --quick   the .phpt suite only (the CI subset)
+#   sh tools/valgrind.sh           the whole .phpt suite (run-tests.php -m),
+#                                  the leak run of the PHPUnit test bodies
+#                                  (tests/sanitize/leakrun.php) and the soak
+#   sh tools/valgrind.sh --quick   the CI subset: the .phpt tests of
+#                                  tests/phpt/gru, cell and ndarray (every
+#                                  layer feature on the CPU, NDArray interop,
+#                                  the misuse cases) and the soak; not
+#                                  tests/phpt/opencl, whose PoCL compiles its
+#                                  kernels with LLVM (minutes under valgrind)
 #   sh tools/valgrind.sh --keep    keep the scratch build directory
 #
+# The .phpt tests run in MAKE_JOBS (default 2) parallel workers.
 # It builds the extension with -g -O2 in a scratch directory
 # (VALGRIND_BUILD_DIR, default a new mktemp -d) and runs php with
 # USE_ZEND_ALLOC=0 (run-tests.php -m sets it), so every emalloc() is a
@@ -65,11 +71,16 @@ fi
 
 status=0
 start=$(date +%s)
-echo "== valgrind: .phpt suite (run-tests.php -m)"
+phpt="$build/src/tests/phpt"
+if [ "$quick" = 1 ]; then
+	phpt="$build/src/tests/phpt/gru $build/src/tests/phpt/cell $build/src/tests/phpt/ndarray"
+fi
+echo "== valgrind: .phpt suite (run-tests.php -m)$([ "$quick" = 1 ] && echo ': gru, cell, ndarray')"
 log="$build/logs/phpt.txt"
+# shellcheck disable=SC2086
 if ! TEST_PHP_EXECUTABLE="$(command -v php)" NO_INTERACTION=1 REPORT_EXIT_STATUS=1 \
 		php -n "$build/src/run-tests.php" -m -n -d pcre.jit=0 -d extension="$so" -q --show-diff \
-		"$build/src/tests/phpt" >"$log" 2>&1; then
+		--show-slow 10000 -j"$jobs" $phpt >"$log" 2>&1; then
 	cat "$log"
 	for f in $(find "$build/src/tests/phpt" -name '*.mem' -size +0); do
 		echo "--- $f"
@@ -78,6 +89,8 @@ if ! TEST_PHP_EXECUTABLE="$(command -v php)" NO_INTERACTION=1 REPORT_EXIT_STATUS
 	status=1
 fi
 grep -E '^Tests (passed|failed|skipped|leaked)' "$log" || true
+# run-tests.php --show-slow: the tests that took over 10 s (where the time goes)
+sed -n '/^SLOW TEST SUMMARY/,/^====/p' "$log" | grep -E '^\(' || true
 # run-tests.php exits 0 when tests only leak: look for its leak summary.
 if grep -Eq 'LEAKED TEST SUMMARY|^Tests leaked +: +[1-9]' "$log"; then
 	cat "$log"
@@ -103,10 +116,10 @@ if [ "$quick" = 0 ]; then
 fi
 
 start=$(date +%s)
-echo "== valgrind: soak (tests/soak/soak.php, 1000 calls; its flatness bounds do not apply under valgrind)"
+echo "== valgrind: soak (tests/soak/soak.php --device=cpu, 1000 calls; its flatness bounds do not apply under valgrind; OpenCL: PoCL compiles kernels with LLVM, far too slow here)"
 rc=0
 (cd "$build/src" && USE_ZEND_ALLOC=0 ZEND_DONT_UNLOAD_MODULES=1 valgrind -q --error-exitcode=99 \
-	--log-file="$build/logs/soak.vg" php -n -d pcre.jit=0 -d extension="$so" tests/soak/soak.php 1000 100 --no-bounds) \
+	--log-file="$build/logs/soak.vg" php -n -d pcre.jit=0 -d extension="$so" tests/soak/soak.php 1000 100 --no-bounds --device=cpu) \
 	>"$build/logs/soak.txt" 2>&1 || rc=$?
 if [ "$rc" != 0 ] || [ -s "$build/logs/soak.vg" ] || ! grep -q '^soak: ' "$build/logs/soak.txt"; then
 	cat "$build/logs/soak.txt" "$build/logs/soak.vg"

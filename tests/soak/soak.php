@@ -5,9 +5,17 @@
  * memory must stay flat after a warm-up.
  *
  *   php -d extension=modules/rindow_gru.so tests/soak/soak.php [iterations] [warmup] [--no-bounds]
+ *       [--device=all|cpu|opencl]
  *
  * (defaults 10000 and 1000; --no-bounds measures and exits 0, for runs
- * under ASan or valgrind, whose own memory use the bounds do not fit). After the warm-up it samples memory_get_usage()
+ * under ASan or valgrind, whose own memory use the bounds do not fit).
+ * --device=all (the default) soaks the CPU backend, then the OpenCL backend
+ * (device: 'opencl') where the build has it and a device opens (PoCL will
+ * do), with the same cycle and bounds; 'opencl' fails when none opens.
+ * The OpenCL soak keeps every buffer of a call on the device side (cl_mem,
+ * CLBlast's and the driver's allocations), which memory_get_usage() does
+ * not see: the RSS bound is what catches a leak there. One summary line
+ * per backend. After the warm-up it samples memory_get_usage()
  * (the Zend heap: every emalloc of the extension and every PHP value it
  * makes) and the resident set size (/proc/self/statm: also malloc, OpenBLAS
  * and anything else) every 500 calls, and exits 1 when, from the first
@@ -44,10 +52,34 @@ function gru_soak_rss(): int
 }
 
 /**
+ * Why the OpenCL backend cannot be soaked here (no --with-clblast, no
+ * device), or null when it can. Opening the device compiles its kernels
+ * (PoCL: seconds, cached on disk), so this also keeps that out of the
+ * soak's timings.
+ */
+function gru_soak_opencl_unavailable(): ?string
+{
+    try {
+        new GRU(1, device: 'opencl');
+    } catch (\DomainException $e) {
+        return 'built without OpenCL (configure --with-clblast)';
+    }
+    try {
+        (new GRU(2, device: 'opencl'))->forward(NDArray::ones([1, 1, 1]));
+    } catch (\RuntimeException $e) {
+        return 'no OpenCL device: ' . $e->getMessage();
+    }
+    return null;
+}
+
+/**
  * Runs $iterations calls; returns the figures:
  * [iterations, calls_ok, exceptions, heap_growth, rss_growth, heap_samples, rss_samples, seconds].
+ * $device: the layers' device option (null: the default, 'auto'). On an
+ * OpenCL device without cl_khr_fp64 the float64 layers of the cycle run in
+ * float32.
  */
-function gru_soak(int $iterations, int $warmup, int $every = 500): array
+function gru_soak(int $iterations, int $warmup, int $every = 500, ?string $device = null): array
 {
     mt_srand(12345);
     $dropout = true;
@@ -55,6 +87,14 @@ function gru_soak(int $iterations, int $warmup, int $every = 500): array
         new GRU(2, dropout: 0.5, recurrent_dropout: 0.5);
     } catch (\Throwable $e) {
         $dropout = false;   // the core has dropout masks; the layer may not take the options yet
+    }
+    $float64 = true;
+    if ($device !== null) {
+        try {
+            (new GRU(1, device: $device))->forward(NDArray::ones([1, 1, 1], NDArray::float64));
+        } catch (\DomainException $e) {
+            $float64 = false;   // an OpenCL device without fp64
+        }
     }
 
     // The cycle of layers: options x dtype; features fixed per layer.
@@ -74,10 +114,13 @@ function gru_soak(int $iterations, int $warmup, int $every = 500): array
             $options['dropout'] = 0.25;
             $options['recurrent_dropout'] = 0.25;
         }
+        if ($device !== null) {
+            $options['device'] = $device;
+        }
         $configs[] = [
             'units' => 1 + ($c * 7) % 9,
             'features' => 1 + ($c * 5) % 6,
-            'dtype' => $c % 7 === 6 ? NDArray::float64 : NDArray::float32,
+            'dtype' => $c % 7 === 6 && $float64 ? NDArray::float64 : NDArray::float32,
             'options' => $options,
         ];
     }
@@ -182,6 +225,7 @@ function gru_soak(int $iterations, int $warmup, int $every = 500): array
         'samples' => $samples,
         'seconds' => microtime(true) - $start,
         'dropout' => $dropout,
+        'float64' => $float64,
     ];
 }
 
@@ -193,16 +237,40 @@ if (PHP_SAPI === 'cli' && isset($argv[0]) && realpath($argv[0]) === __FILE__) {
         fwrite(STDERR, "soak: rindow_gru is not loaded (php -d extension=modules/rindow_gru.so ...)\n");
         exit(2);
     }
-    $iterations = (int)($argv[1] ?? 10000);
-    $warmup = (int)($argv[2] ?? 1000);
+    $args = array_values(array_filter(array_slice($argv, 1), fn ($a) => !str_starts_with($a, '--')));
+    $iterations = (int)($args[0] ?? 10000);
+    $warmup = (int)($args[1] ?? 1000);
     $bounds = !in_array('--no-bounds', $argv, true);
-    $r = gru_soak($iterations, $warmup);
-    $flat = $r['heap_max_growth'] <= GRU_SOAK_HEAP_BOUND && $r['rss_max_growth'] <= GRU_SOAK_RSS_BOUND;
-    printf("soak: %s: %d forward+backward calls (%d exceptions by design) in %.1f s; after %d warm-up calls, "
-        . "%d samples: heap %+d bytes (max %+d, bound %d) from %d, RSS %+d bytes (max %+d, bound %d) from %d%s\n",
-        $bounds ? ($flat ? 'OK' : 'FAILED') : 'measured (no bounds)', $r['calls_ok'], $r['exceptions'], $r['seconds'], $warmup, $r['samples'],
-        $r['heap_growth'], $r['heap_max_growth'], GRU_SOAK_HEAP_BOUND, $r['heap_first'],
-        $r['rss_growth'], $r['rss_max_growth'], GRU_SOAK_RSS_BOUND, $r['rss_first'],
-        $r['dropout'] ? ', with dropout' : '');
-    exit($flat || !$bounds ? 0 : 1);
+    $which = 'all';
+    foreach ($argv as $a) {
+        if (str_starts_with($a, '--device=')) {
+            $which = substr($a, strlen('--device='));
+        }
+    }
+    if (!in_array($which, ['all', 'cpu', 'opencl'], true)) {
+        fwrite(STDERR, "soak: --device must be all, cpu or opencl, '$which' given\n");
+        exit(2);
+    }
+    $devices = $which === 'all' ? ['cpu', 'opencl'] : [$which];
+    $status = 0;
+    foreach ($devices as $device) {
+        if ($device === 'opencl' && ($why = gru_soak_opencl_unavailable()) !== null) {
+            printf("soak: %s [opencl]: %s\n", $which === 'opencl' ? 'FAILED' : 'skipped', $why);
+            $status = $which === 'opencl' ? 1 : $status;
+            continue;
+        }
+        $r = gru_soak($iterations, $warmup, 500, $device);
+        $flat = $r['heap_max_growth'] <= GRU_SOAK_HEAP_BOUND && $r['rss_max_growth'] <= GRU_SOAK_RSS_BOUND;
+        printf("soak: %s [%s]: %d forward+backward calls (%d exceptions by design) in %.1f s; after %d warm-up calls, "
+            . "%d samples: heap %+d bytes (max %+d, bound %d) from %d, RSS %+d bytes (max %+d, bound %d) from %d%s%s\n",
+            $bounds ? ($flat ? 'OK' : 'FAILED') : 'measured (no bounds)', $device, $r['calls_ok'], $r['exceptions'],
+            $r['seconds'], $warmup, $r['samples'],
+            $r['heap_growth'], $r['heap_max_growth'], GRU_SOAK_HEAP_BOUND, $r['heap_first'],
+            $r['rss_growth'], $r['rss_max_growth'], GRU_SOAK_RSS_BOUND, $r['rss_first'],
+            $r['dropout'] ? ', with dropout' : '', $r['float64'] ? '' : ', float64 as float32 (no fp64)');
+        if ($bounds && !$flat) {
+            $status = 1;
+        }
+    }
+    exit($status);
 }
