@@ -162,6 +162,131 @@ static void GRU_SFX(bwd_rows)(void *ctx, size_t b0, size_t b1)
 	}
 }
 
+#if GRU_PACKED
+/*
+ * The batched products on our kernels, when OpenBLAS runs a weaker
+ * instruction set (gru_cpu_gemm_outranks_blas): C[m, n] (+)= A B with A
+ * row-major and B either packed (b_packed) or row-major in place, the m
+ * rows of C split over threads.
+ */
+typedef struct {
+	gru_kernel_isa isa;
+	size_t n, k, lda, ldb, ldc;
+	const GRU_REAL *a, *b;
+	int packed, accumulate;
+	GRU_REAL *c;
+} GRU_SFX(bwd_own);
+
+static void GRU_SFX(bwd_own_rows)(void *ctx, size_t r0, size_t r1)
+{
+	const GRU_SFX(bwd_own) *o = (const GRU_SFX(bwd_own) *)ctx;
+
+	if (o->packed) {
+		gru_gemm_packed(o->isa, r1 - r0, o->n, o->k, o->a + r0 * o->lda, o->lda, o->b, o->accumulate,
+				o->c + r0 * o->ldc, o->ldc);
+	} else {
+		gru_gemm_direct(o->isa, r1 - r0, o->n, o->k, o->a + r0 * o->lda, o->lda, o->b, o->ldb, o->accumulate,
+				o->c + r0 * o->ldc, o->ldc);
+	}
+}
+
+static void GRU_SFX(bwd_own_gemm)(gru_kernel_isa isa, size_t m, size_t n, size_t k, const GRU_REAL *a,
+		size_t lda, const GRU_REAL *b, size_t ldb, int packed, int accumulate, GRU_REAL *c, size_t ldc)
+{
+	GRU_SFX(bwd_own) o;
+
+	o.isa = isa;
+	o.n = n;
+	o.k = k;
+	o.a = a;
+	o.lda = lda;
+	o.b = b;
+	o.ldb = ldb;
+	o.packed = packed;
+	o.accumulate = accumulate;
+	o.c = c;
+	o.ldc = ldc;
+	gru_cpu_run_rows(GRU_SFX(bwd_own_rows), &o, m,
+			gru_cpu_loop_threads(m, 2.0 * (double)m * (double)n * (double)k));
+}
+
+/* dst [cols, rows] = src [rows, cols]^T (source leading dimension lds), in 16 x 16 tiles. */
+static void GRU_SFX(transpose)(const GRU_REAL *src, size_t rows, size_t cols, size_t lds, GRU_REAL *dst)
+{
+	size_t r0, c0, r, c;
+
+	for (r0 = 0; r0 < rows; r0 += 16) {
+		const size_t r1 = rows - r0 < 16 ? rows : r0 + 16;
+
+		for (c0 = 0; c0 < cols; c0 += 16) {
+			const size_t c1 = cols - c0 < 16 ? cols : c0 + 16;
+
+			for (c = c0; c < c1; c++) {
+				for (r = r0; r < r1; r++) {
+					dst[c * rows + r] = src[r * lds + c];
+				}
+			}
+		}
+	}
+}
+
+/*
+ * The weight and input gradients of a long call on our kernels: dW = X^T dG
+ * and dU = Hprev^T dG as A.B with A a transposed copy and B = dG in place;
+ * dX = dG W^T with W^T packed. The same products as the OpenBLAS branch.
+ */
+static void GRU_SFX(bwd_own_products)(const gru_problem *p, gru_kernel_isa isa, const GRU_REAL *x_gemm,
+		const GRU_REAL *hp_gemm, const GRU_REAL *aux, const GRU_REAL *dg, const GRU_REAL *kernel, GRU_REAL *at,
+		GRU_REAL *wpack, GRU_REAL *d_kernel, GRU_REAL *d_recurrent, GRU_REAL *d_inputs)
+{
+	const size_t units = p->units, gates = 3 * units, features = p->features;
+	const size_t rows = p->batch * p->steps;
+	const size_t width = p->reset_after ? 4 * units : 3 * units;
+	size_t j;
+
+	GRU_SFX(transpose)(x_gemm, rows, features, features, at);
+	if (p->reset_after) {
+		GRU_SFX(bwd_own_gemm)(isa, features, 2 * units, rows, at, rows, dg, width, 0, 0, d_kernel, gates);
+		GRU_SFX(bwd_own_gemm)(isa, features, units, rows, at, rows, dg + 3 * units, width, 0, 0,
+				d_kernel + 2 * units, gates);
+		GRU_SFX(transpose)(hp_gemm, rows, units, units, at);
+		GRU_SFX(bwd_own_gemm)(isa, units, gates, rows, at, rows, dg, width, 0, 0, d_recurrent, gates);
+	} else {
+		GRU_SFX(bwd_own_gemm)(isa, features, gates, rows, at, rows, dg, width, 0, 0, d_kernel, gates);
+		GRU_SFX(transpose)(hp_gemm, rows, units, units, at);
+		for (j = 0; j < 2; j++) {
+			GRU_SFX(bwd_own_gemm)(isa, units, units, rows, at, rows, dg + j * units, width, 0, 0,
+					d_recurrent + j * units * units, units);
+		}
+		GRU_SFX(transpose)(aux, rows, units, units, at);
+		GRU_SFX(bwd_own_gemm)(isa, units, units, rows, at, rows, dg + 2 * units, width, 0, 0,
+				d_recurrent + 2 * units * units, units);
+	}
+	if (d_inputs != NULL) {
+		if (p->reset_after) {
+			/*
+			 * reset_after's dG has the input side in [dz|dr] and dxh: W^T's
+			 * first 2H rows and its last H rows packed apart ([2H, I] then
+			 * [H, I]), P(k, n) = W[n][k]
+			 */
+			GRU_REAL *wp_h = wpack + gru_packed_floats_bound(2 * units, features);
+
+			gru_pack_clear(isa, wpack, 2 * units, features);
+			gru_pack_block(isa, wpack, 2 * units, features, 0, 2 * units, 0, features, kernel, 1, gates);
+			gru_pack_clear(isa, wp_h, units, features);
+			gru_pack_block(isa, wp_h, units, features, 0, units, 0, features, kernel + 2 * units, 1, gates);
+			GRU_SFX(bwd_own_gemm)(isa, rows, features, 2 * units, dg, width, wpack, 0, 1, 0, d_inputs, features);
+			GRU_SFX(bwd_own_gemm)(isa, rows, features, units, dg + 3 * units, width, wp_h, 0, 1, 1, d_inputs,
+					features);
+		} else {
+			gru_pack_clear(isa, wpack, gates, features);
+			gru_pack_block(isa, wpack, gates, features, 0, gates, 0, features, kernel, 1, gates);
+			GRU_SFX(bwd_own_gemm)(isa, rows, features, gates, dg, width, wpack, 0, 1, 0, d_inputs, features);
+		}
+	}
+}
+#endif
+
 gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weights *w,
 		const gru_backward_args *a, gru_status *status)
 {
@@ -191,6 +316,7 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 	GRU_SFX(bwd_loop) loop;
 	size_t threads = 1;
 	size_t j, k;
+	int own = 0;   /* the batched products on our kernels rather than OpenBLAS */
 
 	if (!gru_backward_layout_compute(p, &lay) || !gru_trace_layout_compute(p, &tl)) {
 		return gru_status_set(status, GRU_E_OVERFLOW, "backward workspace size overflows size_t");
@@ -280,16 +406,25 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 		hp_gemm = hd;
 	}
 
+#if GRU_PACKED
+	if (rows > GRU_DIRECT_MAX_ROWS && gru_cpu_gemm_outranks_blas(loop.isa)) {
+		own = 1;
+		GRU_SFX(bwd_own_products)(p, loop.isa, x_gemm, hp_gemm, tr.aux, dg, kernel, (GRU_REAL *)(base + lay.at),
+				(GRU_REAL *)(base + lay.wpack), d_kernel, d_recurrent, d_inputs);
+	}
+#endif
 	if (p->reset_after) {
 		/* dg columns: [dz | dr | dgh | dxh] */
-		GRU_SFX(gemm_tn)(wide, features, 2 * units, rows, x_gemm, features, dg, width, 0, d_kernel, gates);
-		GRU_SFX(gemm_tn)(wide, features, units, rows, x_gemm, features, dg + 3 * units, width, 0,
-				d_kernel + 2 * units, gates);
-		GRU_SFX(gemm_tn)(wide, units, gates, rows, hp_gemm, units, dg, width, 0, d_recurrent, gates);
-		if (d_inputs != NULL) {
-			GRU_SFX(gemm_nt)(wide, rows, features, 2 * units, dg, width, kernel, gates, 0, d_inputs, features);
-			GRU_SFX(gemm_nt)(wide, rows, features, units, dg + 3 * units, width, kernel + 2 * units, gates, 1,
-					d_inputs, features);
+		if (!own) {
+			GRU_SFX(gemm_tn)(wide, features, 2 * units, rows, x_gemm, features, dg, width, 0, d_kernel, gates);
+			GRU_SFX(gemm_tn)(wide, features, units, rows, x_gemm, features, dg + 3 * units, width, 0,
+					d_kernel + 2 * units, gates);
+			GRU_SFX(gemm_tn)(wide, units, gates, rows, hp_gemm, units, dg, width, 0, d_recurrent, gates);
+			if (d_inputs != NULL) {
+				GRU_SFX(gemm_nt)(wide, rows, features, 2 * units, dg, width, kernel, gates, 0, d_inputs, features);
+				GRU_SFX(gemm_nt)(wide, rows, features, units, dg + 3 * units, width, kernel + 2 * units, gates, 1,
+						d_inputs, features);
+			}
 		}
 		if (p->use_bias) {
 			GRU_PASS(column_sums)(d_bias, dg, rows, width, 2 * units);
@@ -298,15 +433,17 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 		}
 	} else {
 		/* dg columns: [dz | dr | dxh]; recurrent kernel [3H, H] in row blocks */
-		GRU_SFX(gemm_tn)(wide, features, gates, rows, x_gemm, features, dg, width, 0, d_kernel, gates);
-		for (j = 0; j < 2; j++) {
-			GRU_SFX(gemm_tn)(wide, units, units, rows, hp_gemm, units, dg + j * units, width, 0,
-					d_recurrent + j * units * units, units);
-		}
-		GRU_SFX(gemm_tn)(wide, units, units, rows, tr.aux, units, dg + 2 * units, width, 0,
-				d_recurrent + 2 * units * units, units);
-		if (d_inputs != NULL) {
-			GRU_SFX(gemm_nt)(wide, rows, features, gates, dg, width, kernel, gates, 0, d_inputs, features);
+		if (!own) {
+			GRU_SFX(gemm_tn)(wide, features, gates, rows, x_gemm, features, dg, width, 0, d_kernel, gates);
+			for (j = 0; j < 2; j++) {
+				GRU_SFX(gemm_tn)(wide, units, units, rows, hp_gemm, units, dg + j * units, width, 0,
+						d_recurrent + j * units * units, units);
+			}
+			GRU_SFX(gemm_tn)(wide, units, units, rows, tr.aux, units, dg + 2 * units, width, 0,
+					d_recurrent + 2 * units * units, units);
+			if (d_inputs != NULL) {
+				GRU_SFX(gemm_nt)(wide, rows, features, gates, dg, width, kernel, gates, 0, d_inputs, features);
+			}
 		}
 		if (p->use_bias) {
 			GRU_PASS(column_sums)(d_bias, dg, rows, width, gates);

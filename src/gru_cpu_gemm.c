@@ -546,6 +546,38 @@ void gru_gemm_direct(gru_kernel_isa isa, size_t m, size_t n, size_t k, const flo
 	gemm_panels(isa, m, n, k, a, lda, b, gru_pack_nr(isa), ldb, 0, accumulate, c, ldc);
 }
 
+extern char *openblas_get_corename(void);
+
+/* OpenBLAS's kernel set by its core's name: 2 AVX-512, 1 AVX2+FMA, 0 older or unknown. */
+static int blas_core_rank(const char *core)
+{
+	static const char *const avx512[] = {"SkylakeX", "Cooperlake", "SapphireRapids"};
+	static const char *const avx2[] = {"Haswell", "Zen"};
+	size_t i;
+
+	if (core == NULL) {
+		return 0;
+	}
+	for (i = 0; i < sizeof(avx512) / sizeof(avx512[0]); i++) {
+		if (strcmp(core, avx512[i]) == 0) {
+			return 2;
+		}
+	}
+	for (i = 0; i < sizeof(avx2) / sizeof(avx2[0]); i++) {
+		if (strcmp(core, avx2[i]) == 0) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int gru_cpu_gemm_outranks_blas(gru_kernel_isa isa)
+{
+	const int ours = isa == GRU_KERNEL_AVX512 ? 2 : isa == GRU_KERNEL_AVX2 ? 1 : 0;
+
+	return ours > blas_core_rank(openblas_get_corename());
+}
+
 extern int openblas_get_num_threads(void);
 
 size_t gru_cpu_loop_threads(size_t rows, double flops)

@@ -70,6 +70,16 @@ void gru_gemm_direct(gru_kernel_isa isa, size_t m, size_t n, size_t k, const flo
 #define GRU_DIRECT_MAX_ROWS 16
 
 /*
+ * Whether our kernels should also run the big products OpenBLAS otherwise
+ * does (the input projection of all steps, dX in the backward): when
+ * OpenBLAS runs a weaker instruction set than `isa`. Its core detection
+ * falls back to Prescott (SSE3) on CPUs it does not know, and an
+ * OPENBLAS_CORETYPE=Haswell keeps it on AVX2 on an AVX-512 CPU; our
+ * kernels pick the CPU's best regardless.
+ */
+int gru_cpu_gemm_outranks_blas(gru_kernel_isa isa);
+
+/*
  * Row-parallel runner. The rows of a batch are independent through the
  * whole sequence (row b of the state at step t+1 depends only on row b at
  * step t), so the time loop of the forward and of the backward can run on

@@ -37,6 +37,8 @@
  *          (gru_cpu_gemm.h), once per call: reset_after [H, 3H];
  *          reset before [U_z|U_r] as [H, 2H], then U_h as [H, H]
  *          (each gru_packed_floats_bound() floats)
+ *   wpack  float32 only: the input kernel [I, 3H] packed, when our kernels
+ *          run the input projection (gru_cpu_gemm_outranks_blas())
  *
  * Backward workspace (same alignment rule):
  *   dg     [B*T, W]  pre-activation gate gradients, all steps.
@@ -57,6 +59,9 @@
  *   upack  float32 only: the transposed recurrent kernel, packed:
  *          reset_after U^T as [3H, H]; reset before U_h^T as [H, H], then
  *          [U_z|U_r]^T as [2H, H]
+ *   at     float32 only: [max(I, H), B*T], X^T or Hprev^T (or (r*hprev)^T)
+ *          for the weight gradients on our kernels
+ *   wpack  float32 only: W^T [3H, I] packed, for dX on our kernels
  *
  * Dropout (see gru.h) leaves the trace's layout as it is: hprev is the
  * undropped state; reset before, aux is r * hd, the candidate GEMM's input.
@@ -73,7 +78,7 @@
 
 /* Byte offsets; 0-sized members still get an offset. */
 typedef struct {
-	size_t xw, g, h, bias, brec, packed, rh, xd, hd, upack;
+	size_t xw, g, h, bias, brec, packed, rh, xd, hd, upack, wpack;
 	size_t bytes;        /* total, including GRU_ALIGN of slack */
 } gru_forward_layout;
 
@@ -83,7 +88,7 @@ typedef struct {
 } gru_trace_layout;
 
 typedef struct {
-	size_t dg, dh, drh, packed, xd, hd, upack;
+	size_t dg, dh, drh, packed, xd, hd, upack, at, wpack;
 	size_t bytes;        /* total, including GRU_ALIGN of slack */
 } gru_backward_layout;
 

@@ -59,12 +59,28 @@ static int packed_floats(const gru_problem *problem, int transposed, size_t *out
 	return gru_size_add(a, b, out);
 }
 
+/* float32: the input kernel [features, 3H] packed for gru_gemm_packed(), 3H rounded up to a panel. */
+static int packed_kernel_floats(const gru_problem *problem, size_t *out)
+{
+	size_t gates;
+
+	*out = 0;
+	if (problem->dtype != GRU_FLOAT32) {
+		return 1;
+	}
+	if (!gru_size_mul(problem->units, 3, &gates) || !gru_size_add(gates, GRU_PACK_NR_MAX - 1, &gates)) {
+		return 0;
+	}
+	gates -= gates % GRU_PACK_NR_MAX;
+	return gru_size_mul(problem->features, gates, out);
+}
+
 int gru_forward_layout_compute(const gru_problem *problem, gru_forward_layout *layout)
 {
 	const size_t es = gru_dtype_size(problem->dtype);
 	const size_t units = problem->units;
 	const int before = !problem->reset_after;
-	size_t gates, rows, n_xw, n_g, n_h, n_packed, n_xd, n_upack, cursor = 0;
+	size_t gates, rows, n_xw, n_g, n_h, n_packed, n_xd, n_upack, n_wpack, cursor = 0;
 
 	if (!gru_size_mul(units, 3, &gates)
 			|| !gru_size_mul(problem->batch, problem->steps, &rows)
@@ -73,7 +89,8 @@ int gru_forward_layout_compute(const gru_problem *problem, gru_forward_layout *l
 			|| !gru_size_mul(problem->batch, gates, &n_g)
 			|| !gru_size_mul(problem->batch, units, &n_h)
 			|| !mul3(units, units, 2, &n_packed)
-			|| !packed_floats(problem, 0, &n_upack)) {
+			|| !packed_floats(problem, 0, &n_upack)
+			|| !packed_kernel_floats(problem, &n_wpack)) {
 		return 0;
 	}
 	if (!layout_add(&cursor, n_xw, es, &layout->xw)
@@ -86,6 +103,7 @@ int gru_forward_layout_compute(const gru_problem *problem, gru_forward_layout *l
 			|| !layout_add(&cursor, problem->input_dropout ? n_xd : 0, es, &layout->xd)
 			|| !layout_add(&cursor, problem->recurrent_dropout ? n_h : 0, es, &layout->hd)
 			|| !layout_add(&cursor, n_upack, es, &layout->upack)
+			|| !layout_add(&cursor, n_wpack, es, &layout->wpack)
 			|| !gru_size_add(cursor, GRU_ALIGN, &layout->bytes)) {
 		return 0;
 	}
@@ -117,8 +135,19 @@ int gru_backward_layout_compute(const gru_problem *problem, gru_backward_layout 
 	const size_t units = problem->units;
 	const int before = !problem->reset_after;
 	const int rec_drop = problem->recurrent_dropout;
-	size_t width, rows, n_dg, n_h, n_packed, n_xd, n_hd, n_upack, cursor = 0;
+	size_t width, rows, n_dg, n_h, n_packed, n_xd, n_hd, n_upack, n_at = 0, n_wpack = 0, cursor = 0;
 
+	/* float32: a transposed copy of X or Hprev, and W^T packed, for our kernels (gru_cpu_gemm_outranks_blas) */
+	if (problem->dtype == GRU_FLOAT32) {
+		size_t gates, padded;
+
+		if (!mul3(problem->batch, problem->steps, problem->features > units ? problem->features : units, &n_at)
+				|| !gru_size_mul(units, 3, &gates)
+				|| !gru_size_add(problem->features, GRU_PACK_NR_MAX - 1, &padded)
+				|| !gru_size_mul(gates, padded - padded % GRU_PACK_NR_MAX, &n_wpack)) {
+			return 0;
+		}
+	}
 	if (!gru_size_mul(units, problem->reset_after ? 4 : 3, &width)
 			|| !gru_size_mul(problem->batch, problem->steps, &rows)
 			|| !gru_size_mul(rows, width, &n_dg)
@@ -136,6 +165,8 @@ int gru_backward_layout_compute(const gru_problem *problem, gru_backward_layout 
 			|| !layout_add(&cursor, problem->input_dropout ? n_xd : 0, es, &layout->xd)
 			|| !layout_add(&cursor, rec_drop ? n_hd : 0, es, &layout->hd)
 			|| !layout_add(&cursor, n_upack, es, &layout->upack)
+			|| !layout_add(&cursor, n_at, es, &layout->at)
+			|| !layout_add(&cursor, n_wpack, es, &layout->wpack)
 			|| !gru_size_add(cursor, GRU_ALIGN, &layout->bytes)) {
 		return 0;
 	}
