@@ -256,8 +256,8 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 #if GRU_PACKED
 	if (batch * steps <= GRU_DIRECT_MAX_ROWS) {
 		gru_gemm_direct(loop.isa, batch * steps, gates, features, x_gemm, features, kernel, gates, 0, xw, gates);
-	} else if (gru_cpu_gemm_outranks_blas(loop.isa)) {
-		/* OpenBLAS on a weaker instruction set than ours: the kernel packed once, rows split over threads */
+	} else if (gru_cpu_own_input_projection(loop.isa)) {
+		/* our kernels (see gru_cpu_own_input_projection): the kernel packed once, rows split over threads */
 		GRU_SFX(fwd_proj) proj;
 		GRU_REAL *wp = (GRU_REAL *)(base + lay.wpack);
 		const size_t rows = batch * steps;

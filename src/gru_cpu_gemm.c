@@ -547,6 +547,7 @@ void gru_gemm_direct(gru_kernel_isa isa, size_t m, size_t n, size_t k, const flo
 }
 
 extern char *openblas_get_corename(void);
+extern int openblas_get_num_threads(void);
 
 /* OpenBLAS's kernel set by its core's name: 2 AVX-512, 1 AVX2+FMA, 0 older or unknown. */
 static int blas_core_rank(const char *core)
@@ -578,7 +579,11 @@ int gru_cpu_gemm_outranks_blas(gru_kernel_isa isa)
 	return ours > blas_core_rank(openblas_get_corename());
 }
 
-extern int openblas_get_num_threads(void);
+int gru_cpu_own_input_projection(gru_kernel_isa isa)
+{
+	return isa != GRU_KERNEL_PORTABLE && (openblas_get_num_threads() > 1 || gru_cpu_gemm_outranks_blas(isa));
+}
+
 
 size_t gru_cpu_loop_threads(size_t rows, double flops)
 {
