@@ -10,7 +10,9 @@
 #
 #   sh tests/bench/compare.sh [--smoke] [--runs N] [--png docs/bench.png]
 #
-# --smoke: the two small shapes, 2 runs (well under a minute, for CI).
+# --smoke: the two small shapes, 2 rounds (well under a minute, for CI).
+# Each round runs every competitor once; the table shows medians over the
+# rounds (N rounds, default 7).
 # OPENBLAS_CORETYPE is taken from the environment (unset: OpenBLAS's own
 # detection, which falls back to Prescott on CPUs it does not know).
 set -u
@@ -58,28 +60,53 @@ else
 	echo "PyTorch for /usr/bin/python3 not found: skipped" >&2
 fi
 
-# shellcheck disable=SC2086
-"$work/bench_core" "$runs" $smoke > "$work/ours.txt"
-head -1 "$work/ours.txt"
-grep '^ours ' "$work/ours.txt" > "$work/results.txt"
-for threads in 1 2; do
-	if [ "$have_onednn" = 1 ]; then
-		# shellcheck disable=SC2086
-		OMP_NUM_THREADS=$threads "$work/onednn_gru" "$runs" $shapes 2>/dev/null \
-			| awk -v t="$threads" '{print $1, $2, t, $3, $4}' >> "$work/results.txt"
-	fi
-	if [ "$have_torch" = 1 ]; then
-		# shellcheck disable=SC2086
-		OMP_NUM_THREADS=$threads /usr/bin/python3 tests/bench/torch_gru.py "$threads" "$runs" $shapes 2>/dev/null \
-			| awk -v t="$threads" '{print $1, $2, t, $3, $4}' >> "$work/results.txt"
-	fi
+# Rounds: each runs every competitor once (after its own warm-up), so that
+# the slow and fast spells of a shared machine fall on all of them alike;
+# the table shows each one's median over the rounds.
+: > "$work/results.txt"
+round=1
+while [ "$round" -le "$runs" ]; do
+	# shellcheck disable=SC2086
+	"$work/bench_core" 1 $smoke > "$work/ours.txt"
+	grep '^ours ' "$work/ours.txt" >> "$work/results.txt"
+	for threads in 1 2; do
+		if [ "$have_onednn" = 1 ]; then
+			# shellcheck disable=SC2086
+			OMP_NUM_THREADS=$threads "$work/onednn_gru" 1 $shapes 2>/dev/null \
+				| awk -v t="$threads" '{print $1, $2, t, $3, $4}' >> "$work/results.txt"
+		fi
+		if [ "$have_torch" = 1 ]; then
+			# shellcheck disable=SC2086
+			OMP_NUM_THREADS=$threads /usr/bin/python3 tests/bench/torch_gru.py "$threads" 1 $shapes 2>/dev/null \
+				| awk -v t="$threads" '{print $1, $2, t, $3, $4}' >> "$work/results.txt"
+		fi
+	done
+	round=$((round + 1))
 done
+head -1 "$work/ours.txt"
+echo "medians of $runs rounds"
 
 # table: one row per shape, threads and mode
 awk '
-	$1 == "ours" { k = $2 " " $3; ours_f[k] = $4; ours_t[k] = $5; ideal_f[k] = $6; ideal_t[k] = $7; keys[++n] = k }
-	$1 == "onednn" { k = $2 " " $3; dnn_f[k] = $4; dnn_t[k] = $5 }
-	$1 == "torch" { k = $2 " " $3; pt_f[k] = $4; pt_t[k] = $5 }
+	function add(name, k, v) { cnt[name, k]++; val[name, k, cnt[name, k]] = v + 0 }
+	function med(name, k,    m, i, j, t, a) {
+		m = cnt[name, k]
+		if (m == 0) { return "" }
+		for (i = 1; i <= m; i++) { a[i] = val[name, k, i] }
+		for (i = 2; i <= m; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) { a[j + 1] = a[j] } a[j + 1] = t }
+		return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
+	}
+	$1 == "ours" { k = $2 " " $3; if (!((k) in seen)) { seen[k] = 1; keys[++n] = k }
+		add("of", k, $4); add("ot", k, $5); add("if", k, $6); add("it", k, $7) }
+	$1 == "onednn" { k = $2 " " $3; add("df", k, $4); add("dt", k, $5) }
+	$1 == "torch" { k = $2 " " $3; add("pf", k, $4); add("pt", k, $5) }
+	END {
+		for (i = 1; i <= n; i++) {
+			k = keys[i]
+			ours_f[k] = med("of", k); ours_t[k] = med("ot", k); ideal_f[k] = med("if", k); ideal_t[k] = med("it", k)
+			dnn_f[k] = med("df", k); dnn_t[k] = med("dt", k); pt_f[k] = med("pf", k); pt_t[k] = med("pt", k)
+		}
+	}
 	function r(a, b) { return (a == "" || b == "" || b == 0) ? "    -" : sprintf("%5.2f", a / b) }
 	function ms(a) { return a == "" ? "       -" : sprintf("%8.3f", a) }
 	END {
