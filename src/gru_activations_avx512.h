@@ -83,33 +83,32 @@ GRU_WIDE512_ATTR static inline __m512 gru_tanh_avx512(__m512 x)
 	return _mm512_or_ps(_mm512_mask_blend_ps(tiny, big, small), _mm512_and_ps(x, sign));
 }
 
-/* x[i] = sigmoid(x[i]) or tanh(x[i]) for i < n, the tail masked. */
-GRU_WIDE512_ATTR static inline void gru_sigmoid_row_avx512(float *x, size_t n)
+/* x[i] = sigmoid(x[i]) (is_tanh = 0) or tanh(x[i]) (is_tanh = 1) for i < n, the tail masked. */
+GRU_WIDE512_ATTR static inline void gru_activate_row_avx512(float *x, size_t n, int is_tanh)
 {
 	size_t i;
 
 	for (i = 0; i + 16 <= n; i += 16) {
-		_mm512_storeu_ps(x + i, gru_sigmoid_avx512(_mm512_loadu_ps(x + i)));
+		const __m512 v = _mm512_loadu_ps(x + i);
+
+		_mm512_storeu_ps(x + i, is_tanh ? gru_tanh_avx512(v) : gru_sigmoid_avx512(v));
 	}
 	if (i < n) {
 		const __mmask16 m = (__mmask16)((1u << (n - i)) - 1);
+		const __m512 v = _mm512_maskz_loadu_ps(m, x + i);
 
-		_mm512_mask_storeu_ps(x + i, m, gru_sigmoid_avx512(_mm512_maskz_loadu_ps(m, x + i)));
+		_mm512_mask_storeu_ps(x + i, m, is_tanh ? gru_tanh_avx512(v) : gru_sigmoid_avx512(v));
 	}
+}
+
+GRU_WIDE512_ATTR static inline void gru_sigmoid_row_avx512(float *x, size_t n)
+{
+	gru_activate_row_avx512(x, n, 0);
 }
 
 GRU_WIDE512_ATTR static inline void gru_tanh_row_avx512(float *x, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i + 16 <= n; i += 16) {
-		_mm512_storeu_ps(x + i, gru_tanh_avx512(_mm512_loadu_ps(x + i)));
-	}
-	if (i < n) {
-		const __mmask16 m = (__mmask16)((1u << (n - i)) - 1);
-
-		_mm512_mask_storeu_ps(x + i, m, gru_tanh_avx512(_mm512_maskz_loadu_ps(m, x + i)));
-	}
+	gru_activate_row_avx512(x, n, 1);
 }
 
 /* gru_apply_activation_f32() with the two transcendental activations above. */

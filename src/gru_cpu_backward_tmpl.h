@@ -163,53 +163,6 @@ static void GRU_SFX(bwd_rows)(void *ctx, size_t b0, size_t b1)
 }
 
 #if GRU_PACKED
-/*
- * The batched products on our kernels, when OpenBLAS runs a weaker
- * instruction set (gru_cpu_gemm_outranks_blas): C[m, n] (+)= A B with A
- * row-major and B either packed (b_packed) or row-major in place, the m
- * rows of C split over threads.
- */
-typedef struct {
-	gru_kernel_isa isa;
-	size_t n, k, lda, ldb, ldc;
-	const GRU_REAL *a, *b;
-	int packed, accumulate;
-	GRU_REAL *c;
-} GRU_SFX(bwd_own);
-
-static void GRU_SFX(bwd_own_rows)(void *ctx, size_t r0, size_t r1)
-{
-	const GRU_SFX(bwd_own) *o = (const GRU_SFX(bwd_own) *)ctx;
-
-	if (o->packed) {
-		gru_gemm_packed(o->isa, r1 - r0, o->n, o->k, o->a + r0 * o->lda, o->lda, o->b, o->accumulate,
-				o->c + r0 * o->ldc, o->ldc);
-	} else {
-		gru_gemm_direct(o->isa, r1 - r0, o->n, o->k, o->a + r0 * o->lda, o->lda, o->b, o->ldb, o->accumulate,
-				o->c + r0 * o->ldc, o->ldc);
-	}
-}
-
-static void GRU_SFX(bwd_own_gemm)(gru_kernel_isa isa, size_t m, size_t n, size_t k, const GRU_REAL *a,
-		size_t lda, const GRU_REAL *b, size_t ldb, int packed, int accumulate, GRU_REAL *c, size_t ldc)
-{
-	GRU_SFX(bwd_own) o;
-
-	o.isa = isa;
-	o.n = n;
-	o.k = k;
-	o.a = a;
-	o.lda = lda;
-	o.b = b;
-	o.ldb = ldb;
-	o.packed = packed;
-	o.accumulate = accumulate;
-	o.c = c;
-	o.ldc = ldc;
-	gru_cpu_run_rows(GRU_SFX(bwd_own_rows), &o, m,
-			gru_cpu_loop_threads(m, 2.0 * (double)m * (double)n * (double)k));
-}
-
 /* dst [cols, rows] = src [rows, cols]^T (source leading dimension lds), in 16 x 16 tiles. */
 static void GRU_SFX(transpose)(const GRU_REAL *src, size_t rows, size_t cols, size_t lds, GRU_REAL *dst)
 {
@@ -246,20 +199,20 @@ static void GRU_SFX(bwd_own_products)(const gru_problem *p, gru_kernel_isa isa, 
 
 	GRU_SFX(transpose)(x_gemm, rows, features, features, at);
 	if (p->reset_after) {
-		GRU_SFX(bwd_own_gemm)(isa, features, 2 * units, rows, at, rows, dg, width, 0, 0, d_kernel, gates);
-		GRU_SFX(bwd_own_gemm)(isa, features, units, rows, at, rows, dg + 3 * units, width, 0, 0,
+		gru_gemm_rows_parallel(isa, features, 2 * units, rows, at, rows, dg, width, 0, 0, d_kernel, gates);
+		gru_gemm_rows_parallel(isa, features, units, rows, at, rows, dg + 3 * units, width, 0, 0,
 				d_kernel + 2 * units, gates);
 		GRU_SFX(transpose)(hp_gemm, rows, units, units, at);
-		GRU_SFX(bwd_own_gemm)(isa, units, gates, rows, at, rows, dg, width, 0, 0, d_recurrent, gates);
+		gru_gemm_rows_parallel(isa, units, gates, rows, at, rows, dg, width, 0, 0, d_recurrent, gates);
 	} else {
-		GRU_SFX(bwd_own_gemm)(isa, features, gates, rows, at, rows, dg, width, 0, 0, d_kernel, gates);
+		gru_gemm_rows_parallel(isa, features, gates, rows, at, rows, dg, width, 0, 0, d_kernel, gates);
 		GRU_SFX(transpose)(hp_gemm, rows, units, units, at);
 		for (j = 0; j < 2; j++) {
-			GRU_SFX(bwd_own_gemm)(isa, units, units, rows, at, rows, dg + j * units, width, 0, 0,
+			gru_gemm_rows_parallel(isa, units, units, rows, at, rows, dg + j * units, width, 0, 0,
 					d_recurrent + j * units * units, units);
 		}
 		GRU_SFX(transpose)(aux, rows, units, units, at);
-		GRU_SFX(bwd_own_gemm)(isa, units, units, rows, at, rows, dg + 2 * units, width, 0, 0,
+		gru_gemm_rows_parallel(isa, units, units, rows, at, rows, dg + 2 * units, width, 0, 0,
 				d_recurrent + 2 * units * units, units);
 	}
 	if (d_inputs != NULL) {
@@ -275,13 +228,13 @@ static void GRU_SFX(bwd_own_products)(const gru_problem *p, gru_kernel_isa isa, 
 			gru_pack_block(isa, wpack, 2 * units, features, 0, 2 * units, 0, features, kernel, 1, gates);
 			gru_pack_clear(isa, wp_h, units, features);
 			gru_pack_block(isa, wp_h, units, features, 0, units, 0, features, kernel + 2 * units, 1, gates);
-			GRU_SFX(bwd_own_gemm)(isa, rows, features, 2 * units, dg, width, wpack, 0, 1, 0, d_inputs, features);
-			GRU_SFX(bwd_own_gemm)(isa, rows, features, units, dg + 3 * units, width, wp_h, 0, 1, 1, d_inputs,
+			gru_gemm_rows_parallel(isa, rows, features, 2 * units, dg, width, wpack, 0, 1, 0, d_inputs, features);
+			gru_gemm_rows_parallel(isa, rows, features, units, dg + 3 * units, width, wp_h, 0, 1, 1, d_inputs,
 					features);
 		} else {
 			gru_pack_clear(isa, wpack, gates, features);
 			gru_pack_block(isa, wpack, gates, features, 0, gates, 0, features, kernel, 1, gates);
-			GRU_SFX(bwd_own_gemm)(isa, rows, features, gates, dg, width, wpack, 0, 1, 0, d_inputs, features);
+			gru_gemm_rows_parallel(isa, rows, features, gates, dg, width, wpack, 0, 1, 0, d_inputs, features);
 		}
 	}
 }

@@ -123,24 +123,6 @@ static void GRU_SFX(fwd_rows)(void *ctx, size_t b0, size_t b1)
 	}
 }
 
-#if GRU_PACKED
-/* The input projection on our kernels: rows [r0, r1) of xw = x . W, W packed (see gru_cpu_gemm_outranks_blas). */
-typedef struct {
-	gru_kernel_isa isa;
-	const GRU_REAL *x, *wpack;
-	GRU_REAL *xw;
-	size_t features, gates;
-} GRU_SFX(fwd_proj);
-
-static void GRU_SFX(fwd_proj_rows)(void *ctx, size_t r0, size_t r1)
-{
-	const GRU_SFX(fwd_proj) *c = (const GRU_SFX(fwd_proj) *)ctx;
-
-	gru_gemm_packed(c->isa, r1 - r0, c->gates, c->features, c->x + r0 * c->features, c->features, c->wpack, 0,
-			c->xw + r0 * c->gates, c->gates);
-}
-#endif
-
 gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights *w,
 		const gru_forward_args *a, gru_status *status)
 {
@@ -258,21 +240,11 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 		gru_gemm_direct(loop.isa, batch * steps, gates, features, x_gemm, features, kernel, gates, 0, xw, gates);
 	} else if (gru_cpu_own_input_projection(loop.isa)) {
 		/* our kernels (see gru_cpu_own_input_projection): the kernel packed once, rows split over threads */
-		GRU_SFX(fwd_proj) proj;
 		GRU_REAL *wp = (GRU_REAL *)(base + lay.wpack);
-		const size_t rows = batch * steps;
 
 		gru_pack_clear(loop.isa, wp, features, gates);
 		gru_pack_block(loop.isa, wp, features, gates, 0, features, 0, gates, kernel, gates, 1);
-		proj.isa = loop.isa;
-		proj.x = x_gemm;
-		proj.wpack = wp;
-		proj.xw = xw;
-		proj.features = features;
-		proj.gates = gates;
-		gru_cpu_run_rows(GRU_SFX(fwd_proj_rows), &proj, rows,
-				gru_cpu_loop_threads(rows / GRU_MIN_ROWS_PER_THREAD * GRU_MIN_ROWS_PER_THREAD,
-					2.0 * (double)rows * (double)features * (double)gates));
+		gru_gemm_rows_parallel(loop.isa, batch * steps, gates, features, x_gemm, features, wp, 0, 1, 0, xw, gates);
 	} else
 #endif
 	{

@@ -668,3 +668,43 @@ void gru_cpu_run_rows(gru_rows_fn fn, void *ctx, size_t rows, size_t threads)
 	}
 #endif
 }
+
+typedef struct {
+	gru_kernel_isa isa;
+	size_t n, k, lda, ldb, ldc;
+	const float *a, *b;
+	int packed, accumulate;
+	float *c;
+} gru_gemm_rows_job;
+
+static void gemm_rows(void *ctx, size_t r0, size_t r1)
+{
+	const gru_gemm_rows_job *o = (const gru_gemm_rows_job *)ctx;
+
+	if (o->packed) {
+		gru_gemm_packed(o->isa, r1 - r0, o->n, o->k, o->a + r0 * o->lda, o->lda, o->b, o->accumulate,
+				o->c + r0 * o->ldc, o->ldc);
+	} else {
+		gru_gemm_direct(o->isa, r1 - r0, o->n, o->k, o->a + r0 * o->lda, o->lda, o->b, o->ldb, o->accumulate,
+				o->c + r0 * o->ldc, o->ldc);
+	}
+}
+
+void gru_gemm_rows_parallel(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *a, size_t lda,
+		const float *b, size_t ldb, int packed, int accumulate, float *c, size_t ldc)
+{
+	gru_gemm_rows_job o;
+
+	o.isa = isa;
+	o.n = n;
+	o.k = k;
+	o.a = a;
+	o.lda = lda;
+	o.b = b;
+	o.ldb = ldb;
+	o.packed = packed;
+	o.accumulate = accumulate;
+	o.c = c;
+	o.ldc = ldc;
+	gru_cpu_run_rows(gemm_rows, &o, m, gru_cpu_loop_threads(m, 2.0 * (double)m * (double)n * (double)k));
+}

@@ -103,6 +103,15 @@ typedef void (*gru_rows_fn)(void *ctx, size_t b0, size_t b1);
 void gru_cpu_run_rows(gru_rows_fn fn, void *ctx, size_t rows, size_t threads);
 
 /*
+ * C[m, n] (+)= A . B on our kernels with the m rows of C split over
+ * gru_cpu_loop_threads() threads: B packed (ldb ignored) or row-major in
+ * place. For the products over all timesteps that OpenBLAS would otherwise
+ * run (gru_cpu_own_input_projection, gru_cpu_gemm_outranks_blas).
+ */
+void gru_gemm_rows_parallel(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *a, size_t lda,
+		const float *b, size_t ldb, int packed, int accumulate, float *c, size_t ldc);
+
+/*
  * How many threads a time loop of `rows` batch rows and `flops` recurrent
  * FLOPs should use: OpenBLAS's thread count (openblas_set_num_threads,
  * Runtime::setBlasThreads), but one thread while the loop is too small to
