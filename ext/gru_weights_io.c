@@ -805,6 +805,45 @@ static void layer_set_torch(php_gru_layer *layer, HashTable *dict, zend_string *
 	}
 }
 
+/* The optional $suffix argument, or the class's default: a string to release. */
+static zend_string *suffix_or_default(zend_string *suffix, const char *default_suffix)
+{
+	if (suffix == NULL) {
+		return zend_string_init(default_suffix, strlen(default_suffix), 0);
+	}
+	return zend_string_copy(suffix);
+}
+
+/* getPyTorchWeights([$suffix]) and getPyTorchGrads([$suffix]) of GRU and GRUCell. */
+static void torch_get_method(INTERNAL_FUNCTION_PARAMETERS, bool grads, const char *default_suffix)
+{
+	zend_string *suffix = NULL;
+
+	ZEND_PARSE_PARAMETERS_START(0, 1)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_STR(suffix)
+	ZEND_PARSE_PARAMETERS_END();
+	suffix = suffix_or_default(suffix, default_suffix);
+	layer_get_torch(Z_GRU_LAYER_P(ZEND_THIS), grads, suffix, return_value);
+	zend_string_release(suffix);
+}
+
+/* setPyTorchWeights($stateDict, [$suffix]) of GRU and GRUCell. */
+static void torch_set_method(INTERNAL_FUNCTION_PARAMETERS, const char *default_suffix)
+{
+	HashTable *dict;
+	zend_string *suffix = NULL;
+
+	ZEND_PARSE_PARAMETERS_START(1, 2)
+		Z_PARAM_ARRAY_HT(dict)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_STR(suffix)
+	ZEND_PARSE_PARAMETERS_END();
+	suffix = suffix_or_default(suffix, default_suffix);
+	layer_set_torch(Z_GRU_LAYER_P(ZEND_THIS), dict, suffix);
+	zend_string_release(suffix);
+}
+
 #define DEFINE_LAYER_METHODS(class_name, default_suffix) \
 	PHP_METHOD(class_name, getWeights) \
 	{ \
@@ -821,50 +860,15 @@ static void layer_set_torch(php_gru_layer *layer, HashTable *dict, zend_string *
 	} \
 	PHP_METHOD(class_name, getPyTorchWeights) \
 	{ \
-		zend_string *suffix = NULL; \
-		ZEND_PARSE_PARAMETERS_START(0, 1) \
-			Z_PARAM_OPTIONAL \
-			Z_PARAM_STR(suffix) \
-		ZEND_PARSE_PARAMETERS_END(); \
-		if (suffix == NULL) { \
-			suffix = ZSTR_INIT_LITERAL(default_suffix, 0); \
-			layer_get_torch(Z_GRU_LAYER_P(ZEND_THIS), false, suffix, return_value); \
-			zend_string_release(suffix); \
-		} else { \
-			layer_get_torch(Z_GRU_LAYER_P(ZEND_THIS), false, suffix, return_value); \
-		} \
+		torch_get_method(INTERNAL_FUNCTION_PARAM_PASSTHRU, false, default_suffix); \
 	} \
 	PHP_METHOD(class_name, getPyTorchGrads) \
 	{ \
-		zend_string *suffix = NULL; \
-		ZEND_PARSE_PARAMETERS_START(0, 1) \
-			Z_PARAM_OPTIONAL \
-			Z_PARAM_STR(suffix) \
-		ZEND_PARSE_PARAMETERS_END(); \
-		if (suffix == NULL) { \
-			suffix = ZSTR_INIT_LITERAL(default_suffix, 0); \
-			layer_get_torch(Z_GRU_LAYER_P(ZEND_THIS), true, suffix, return_value); \
-			zend_string_release(suffix); \
-		} else { \
-			layer_get_torch(Z_GRU_LAYER_P(ZEND_THIS), true, suffix, return_value); \
-		} \
+		torch_get_method(INTERNAL_FUNCTION_PARAM_PASSTHRU, true, default_suffix); \
 	} \
 	PHP_METHOD(class_name, setPyTorchWeights) \
 	{ \
-		HashTable *dict; \
-		zend_string *suffix = NULL; \
-		ZEND_PARSE_PARAMETERS_START(1, 2) \
-			Z_PARAM_ARRAY_HT(dict) \
-			Z_PARAM_OPTIONAL \
-			Z_PARAM_STR(suffix) \
-		ZEND_PARSE_PARAMETERS_END(); \
-		if (suffix == NULL) { \
-			suffix = ZSTR_INIT_LITERAL(default_suffix, 0); \
-			layer_set_torch(Z_GRU_LAYER_P(ZEND_THIS), dict, suffix); \
-			zend_string_release(suffix); \
-		} else { \
-			layer_set_torch(Z_GRU_LAYER_P(ZEND_THIS), dict, suffix); \
-		} \
+		torch_set_method(INTERNAL_FUNCTION_PARAM_PASSTHRU, default_suffix); \
 	}
 
 /* nn.GRU's first layer is "_l0"; nn.GRUCell's keys have no suffix. */
