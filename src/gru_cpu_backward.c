@@ -21,6 +21,7 @@
 #include "gru.h"
 #include "gru_activations.h"
 #include "gru_cpu_gemm.h"
+#include "gru_cpu_threads.h"
 #include "gru_cpu_internal.h"
 
 /* GRU_PACKED: the per-step recurrent GEMMs run on gru_gemm_packed() (float) rather than OpenBLAS. */

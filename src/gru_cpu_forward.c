@@ -22,6 +22,7 @@
 #include "gru.h"
 #include "gru_activations.h"
 #include "gru_cpu_gemm.h"
+#include "gru_cpu_threads.h"
 #include "gru_cpu_internal.h"
 #if GRU_X86_WIDE
 # include "gru_activations_avx512.h"

@@ -10,157 +10,202 @@
 #include "gru_cpu_dropout_rows_tmpl.h"
 
 /*
- * reset_after, one batch row of one step. g holds h.U for the row
- * ([z | r | h] blocks); x is the row of inputs.kernel for (b, t); h the
- * state, updated in place. The row stays in L1 over the few sub-passes.
+ * The passes work on a share of a step (gru_cpu_forward_tmpl.h): batch rows
+ * [b0, b1) and units [u0, u0 + w). Its gate buffer g has rows of 3w
+ * ([z | r | h], w columns each) for rows b0.., ldg apart; the inputs'
+ * projection x, the biases, the states and the outputs are full rows,
+ * read and written at column u0 of each gate block (block stride units).
+ * hprev and hnext are the state before and after the step (two buffers:
+ * other threads may still read hprev).
  */
+
+/* reset_after, one row of a share. The row stays in L1 over the few sub-passes. */
 GRU_ROWS_ATTR
-static void GRU_ROWS(step_after_row)(const gru_problem *p, GRU_REAL *restrict g, const GRU_REAL *restrict x,
-		const GRU_REAL *restrict bias, const GRU_REAL *restrict brec, GRU_REAL *restrict h, int live,
-		GRU_REAL *restrict out, const GRU_SFX(fwd_trace) *tr, size_t row)
+static void GRU_ROWS(step_after_row)(const gru_problem *p, size_t w, GRU_REAL *restrict g,
+		const GRU_REAL *restrict x, const GRU_REAL *restrict bias, const GRU_REAL *restrict brec,
+		const GRU_REAL *restrict hprev, GRU_REAL *restrict hnext, int live, GRU_REAL *restrict out,
+		const GRU_SFX(fwd_trace) *tr, size_t at)
 {
 	const size_t units = p->units;
 	GRU_REAL *restrict gz = g;
-	GRU_REAL *restrict gr = g + units;
-	GRU_REAL *restrict gh = g + 2 * units;
+	GRU_REAL *restrict gr = g + w;
+	GRU_REAL *restrict gh = g + 2 * w;
+	const GRU_REAL *restrict xr = x + units;
 	const GRU_REAL *restrict xh = x + 2 * units;
+	const GRU_REAL *restrict br = bias + units;
 	const GRU_REAL *restrict bh = bias + 2 * units;
 	size_t j;
 
-	for (j = 0; j < 2 * units; j++) {
-		g[j] += x[j] + bias[j];
+	for (j = 0; j < w; j++) {
+		gz[j] += x[j] + bias[j];
 	}
-	GRU_ROWS_ACTIVATE(p->recurrent_activation, g, 2 * units);
+	for (j = 0; j < w; j++) {
+		gr[j] += xr[j] + br[j];
+	}
+	GRU_ROWS_ACTIVATE(p->recurrent_activation, g, 2 * w);
 	if (tr->aux != NULL) {
-		GRU_REAL *restrict aux = tr->aux + row * units;
+		GRU_REAL *restrict aux = tr->aux + at;
 
-		for (j = 0; j < units; j++) {
+		for (j = 0; j < w; j++) {
 			aux[j] = gh[j] + brec[j];
 		}
 	}
-	for (j = 0; j < units; j++) {
+	for (j = 0; j < w; j++) {
 		gh[j] = xh[j] + bh[j] + gr[j] * (gh[j] + brec[j]);
 	}
-	GRU_ROWS_ACTIVATE(p->activation, gh, units);
+	GRU_ROWS_ACTIVATE(p->activation, gh, w);
 	if (tr->hprev != NULL) {
-		memcpy(tr->hprev + row * units, h, units * sizeof(GRU_REAL));
-		memcpy(tr->z + row * units, gz, units * sizeof(GRU_REAL));
-		memcpy(tr->r + row * units, gr, units * sizeof(GRU_REAL));
-		memcpy(tr->hh + row * units, gh, units * sizeof(GRU_REAL));
+		memcpy(tr->hprev + at, hprev, w * sizeof(GRU_REAL));
+		memcpy(tr->z + at, gz, w * sizeof(GRU_REAL));
+		memcpy(tr->r + at, gr, w * sizeof(GRU_REAL));
+		memcpy(tr->hh + at, gh, w * sizeof(GRU_REAL));
 	}
 	if (live) {
 		/* h' = z h + (1 - z) hh */
-		for (j = 0; j < units; j++) {
-			h[j] = gh[j] + gz[j] * (h[j] - gh[j]);
+		for (j = 0; j < w; j++) {
+			hnext[j] = gh[j] + gz[j] * (hprev[j] - gh[j]);
 		}
+	} else {
+		memcpy(hnext, hprev, w * sizeof(GRU_REAL));
 	}
 	if (out != NULL) {
-		memcpy(out, h, units * sizeof(GRU_REAL));
+		memcpy(out, hnext, w * sizeof(GRU_REAL));
 	}
 }
 
 /*
- * reset before, first half of one batch row: g's z and r blocks hold
+ * reset before, first half of one row: g's z and r blocks hold
  * h.[U_z|U_r]; they become the gate values, and rh = r * h.
  */
 GRU_ROWS_ATTR
-static void GRU_ROWS(step_before_gates_row)(const gru_problem *p, GRU_REAL *restrict g,
+static void GRU_ROWS(step_before_gates_row)(const gru_problem *p, size_t w, GRU_REAL *restrict g,
 		const GRU_REAL *restrict x, const GRU_REAL *restrict bias, const GRU_REAL *restrict h,
 		GRU_REAL *restrict rh)
 {
 	const size_t units = p->units;
-	const GRU_REAL *restrict gr = g + units;
+	GRU_REAL *restrict gz = g;
+	GRU_REAL *restrict gr = g + w;
+	const GRU_REAL *restrict xr = x + units;
+	const GRU_REAL *restrict br = bias + units;
 	size_t j;
 
-	for (j = 0; j < 2 * units; j++) {
-		g[j] += x[j] + bias[j];
+	for (j = 0; j < w; j++) {
+		gz[j] += x[j] + bias[j];
 	}
-	GRU_ROWS_ACTIVATE(p->recurrent_activation, g, 2 * units);
-	for (j = 0; j < units; j++) {
+	for (j = 0; j < w; j++) {
+		gr[j] += xr[j] + br[j];
+	}
+	GRU_ROWS_ACTIVATE(p->recurrent_activation, g, 2 * w);
+	for (j = 0; j < w; j++) {
 		rh[j] = gr[j] * h[j];
 	}
 }
 
 /* reset before, second half: g's h block holds (r*h).U_h. */
 GRU_ROWS_ATTR
-static void GRU_ROWS(step_before_update_row)(const gru_problem *p, GRU_REAL *restrict g,
-		const GRU_REAL *restrict x, const GRU_REAL *restrict bias, GRU_REAL *restrict h, int live,
-		GRU_REAL *restrict out, const GRU_SFX(fwd_trace) *tr, size_t row)
+static void GRU_ROWS(step_before_update_row)(const gru_problem *p, size_t w, GRU_REAL *restrict g,
+		const GRU_REAL *restrict x, const GRU_REAL *restrict bias, const GRU_REAL *restrict hprev,
+		GRU_REAL *restrict hnext, int live, GRU_REAL *restrict out, const GRU_SFX(fwd_trace) *tr, size_t at)
 {
 	const size_t units = p->units;
 	const GRU_REAL *restrict gz = g;
-	GRU_REAL *restrict gh = g + 2 * units;
+	GRU_REAL *restrict gh = g + 2 * w;
 	const GRU_REAL *restrict xh = x + 2 * units;
 	const GRU_REAL *restrict bh = bias + 2 * units;
 	size_t j;
 
-	for (j = 0; j < units; j++) {
+	for (j = 0; j < w; j++) {
 		gh[j] += xh[j] + bh[j];
 	}
-	GRU_ROWS_ACTIVATE(p->activation, gh, units);
+	GRU_ROWS_ACTIVATE(p->activation, gh, w);
 	if (tr->hprev != NULL) {
-		memcpy(tr->hprev + row * units, h, units * sizeof(GRU_REAL));
-		memcpy(tr->z + row * units, gz, units * sizeof(GRU_REAL));
-		memcpy(tr->r + row * units, g + units, units * sizeof(GRU_REAL));
-		memcpy(tr->hh + row * units, gh, units * sizeof(GRU_REAL));
+		memcpy(tr->hprev + at, hprev, w * sizeof(GRU_REAL));
+		memcpy(tr->z + at, gz, w * sizeof(GRU_REAL));
+		memcpy(tr->r + at, g + w, w * sizeof(GRU_REAL));
+		memcpy(tr->hh + at, gh, w * sizeof(GRU_REAL));
 	}
 	if (live) {
-		for (j = 0; j < units; j++) {
-			h[j] = gh[j] + gz[j] * (h[j] - gh[j]);
+		for (j = 0; j < w; j++) {
+			hnext[j] = gh[j] + gz[j] * (hprev[j] - gh[j]);
 		}
+	} else {
+		memcpy(hnext, hprev, w * sizeof(GRU_REAL));
 	}
 	if (out != NULL) {
-		memcpy(out, h, units * sizeof(GRU_REAL));
+		memcpy(out, hnext, w * sizeof(GRU_REAL));
 	}
 }
 
-/* reset_after: the gate pass of step t over batch rows [b0, b1) (batch loop outermost) */
+/* reset_after: the gate pass of step t over a share (batch loop outermost) */
 GRU_ROWS_ATTR
-static void GRU_ROWS(pass_after)(const gru_problem *p, GRU_REAL *g, const GRU_REAL *xw, size_t xw_ld, size_t t,
-		const GRU_REAL *bias, const GRU_REAL *brec, GRU_REAL *h, const uint8_t *mask, GRU_REAL *outputs,
-		const GRU_SFX(fwd_trace) *tr, size_t b0, size_t b1)
+static void GRU_ROWS(pass_after)(const GRU_SFX(fwd_share) *sh, size_t t, const GRU_REAL *hprev, GRU_REAL *hnext)
 {
-	const size_t units = p->units, gates = 3 * p->units, steps = p->steps;
+	const GRU_SFX(fwd_loop) *c = sh->loop;
+	const gru_problem *p = c->p;
+	const size_t units = p->units, steps = p->steps, u0 = sh->u0;
 	size_t b;
 
-	for (b = b0; b < b1; b++) {
+	for (b = sh->b0; b < sh->b1; b++) {
 		const size_t row = b * steps + t;
-		const int live = mask == NULL || mask[row] != 0;
+		const int live = c->mask == NULL || c->mask[row] != 0;
 
-		GRU_ROWS(step_after_row)(p, g + b * gates, xw + row * xw_ld, bias, brec, h + b * units, live,
-				p->return_sequences ? outputs + row * units : NULL, tr, row);
+		GRU_ROWS(step_after_row)(p, sh->w, sh->g + (b - sh->b0) * sh->ldg, c->xw + row * c->xw_ld + u0,
+				c->bias + u0, c->brec + u0, hprev + b * units + u0, hnext + b * units + u0, live,
+				p->return_sequences ? c->outputs + row * units + u0 : NULL, &c->tr, row * units + u0);
 	}
 }
 
 /* reset before: gates z and r of step t, and r*h into rh (row b at rh + b*rh_ld) */
 GRU_ROWS_ATTR
-static void GRU_ROWS(pass_before_gates)(const gru_problem *p, GRU_REAL *g, const GRU_REAL *xw, size_t xw_ld, size_t t,
-		const GRU_REAL *bias, const GRU_REAL *h, GRU_REAL *rh, size_t rh_ld, size_t b0, size_t b1)
+static void GRU_ROWS(pass_before_gates)(const GRU_SFX(fwd_share) *sh, size_t t, const GRU_REAL *h, GRU_REAL *rh,
+		size_t rh_ld)
 {
-	const size_t units = p->units, gates = 3 * p->units, steps = p->steps;
+	const GRU_SFX(fwd_loop) *c = sh->loop;
+	const gru_problem *p = c->p;
+	const size_t units = p->units, steps = p->steps, u0 = sh->u0;
 	size_t b;
 
-	for (b = b0; b < b1; b++) {
+	for (b = sh->b0; b < sh->b1; b++) {
 		const size_t row = b * steps + t;
 
-		GRU_ROWS(step_before_gates_row)(p, g + b * gates, xw + row * xw_ld, bias, h + b * units, rh + b * rh_ld);
+		GRU_ROWS(step_before_gates_row)(p, sh->w, sh->g + (b - sh->b0) * sh->ldg, c->xw + row * c->xw_ld + u0,
+				c->bias + u0, h + b * units + u0, rh + b * rh_ld + u0);
 	}
 }
 
 /* reset before: candidate and update of step t */
 GRU_ROWS_ATTR
-static void GRU_ROWS(pass_before_update)(const gru_problem *p, GRU_REAL *g, const GRU_REAL *xw, size_t xw_ld, size_t t,
-		const GRU_REAL *bias, GRU_REAL *h, const uint8_t *mask, GRU_REAL *outputs, const GRU_SFX(fwd_trace) *tr,
-		size_t b0, size_t b1)
+static void GRU_ROWS(pass_before_update)(const GRU_SFX(fwd_share) *sh, size_t t, const GRU_REAL *hprev,
+		GRU_REAL *hnext)
 {
-	const size_t units = p->units, gates = 3 * p->units, steps = p->steps;
+	const GRU_SFX(fwd_loop) *c = sh->loop;
+	const gru_problem *p = c->p;
+	const size_t units = p->units, steps = p->steps, u0 = sh->u0;
 	size_t b;
 
-	for (b = b0; b < b1; b++) {
+	for (b = sh->b0; b < sh->b1; b++) {
 		const size_t row = b * steps + t;
-		const int live = mask == NULL || mask[row] != 0;
+		const int live = c->mask == NULL || c->mask[row] != 0;
 
-		GRU_ROWS(step_before_update_row)(p, g + b * gates, xw + row * xw_ld, bias, h + b * units, live,
-				p->return_sequences ? outputs + row * units : NULL, tr, row);
+		GRU_ROWS(step_before_update_row)(p, sh->w, sh->g + (b - sh->b0) * sh->ldg, c->xw + row * c->xw_ld + u0,
+				c->bias + u0, hprev + b * units + u0, hnext + b * units + u0, live,
+				p->return_sequences ? c->outputs + row * units + u0 : NULL, &c->tr, row * units + u0);
+	}
+}
+
+/* Recurrent dropout over a share: hd = h * mask, the mask's row b for batch row b. */
+GRU_ROWS_ATTR
+static void GRU_ROWS(dropout_share)(const GRU_SFX(fwd_share) *sh, const GRU_REAL *restrict h, GRU_REAL *restrict hd)
+{
+	const size_t units = sh->loop->p->units;
+	const GRU_REAL *restrict mask = sh->loop->rec_drop;
+	size_t b, j;
+
+	for (b = sh->b0; b < sh->b1; b++) {
+		const size_t off = b * units + sh->u0;
+
+		for (j = 0; j < sh->w; j++) {
+			hd[off + j] = h[off + j] * mask[off + j];
+		}
 	}
 }

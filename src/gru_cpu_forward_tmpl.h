@@ -18,6 +18,39 @@ typedef struct {
 	GRU_REAL *hprev, *z, *r, *hh, *aux;
 } GRU_SFX(fwd_trace);
 
+/*
+ * Everything the time loop reads, shared by its threads. h and hd (with
+ * recurrent dropout) are two [B, H] buffers each: step s reads buffer s % 2
+ * and writes the other, so that a thread may write its part of the next
+ * state while another still reads this one.
+ */
+typedef struct {
+	const gru_problem *p;
+	const GRU_REAL *recurrent, *rec_drop;
+	GRU_REAL *upack;         /* float32: the packed recurrent kernel (shares side by side); NULL: not packed */
+	const GRU_REAL *xw;       /* input projections, row b*T+t at xw + row*xw_ld */
+	size_t xw_ld;
+	GRU_REAL *g, *h, *hd, *bias, *brec, *packed, *rh, *outputs;
+	const uint8_t *mask;
+	GRU_SFX(fwd_trace) tr;
+	int wide;
+#if GRU_PACKED
+	gru_kernel_isa isa;
+#endif
+} GRU_SFX(fwd_loop);
+
+/*
+ * One thread's share of the time loop: batch rows [b0, b1) and units
+ * [u0, u0 + w); either all units (the batch split over threads) or all
+ * rows (the units split over a team). Its part of the gate buffer: rows
+ * of [z | r | h] for its units, ldg = 3w apart.
+ */
+typedef struct {
+	const GRU_SFX(fwd_loop) *loop;
+	size_t b0, b1, u0, w, ldg;
+	GRU_REAL *g;
+} GRU_SFX(fwd_share);
+
 /* The passes, for AVX-512 and AVX2+FMA where the compiler can target them, and for the build's baseline. */
 #if GRU_X86_WIDE
 # define GRU_ROWS(name) GRU_SFX(name##_wide512)
@@ -48,86 +81,170 @@ typedef struct {
 #undef GRU_ROWS_ATTR
 #undef GRU_ROWS_ACTIVATE
 
-/* Everything the time loop reads; shared by the threads, each on its own batch rows. */
-typedef struct {
-	const gru_problem *p;
-	const GRU_REAL *recurrent, *rec_drop, *upack;
-	const GRU_REAL *xw;       /* input projections, row b*T+t at xw + row*xw_ld */
-	size_t xw_ld;
-	GRU_REAL *g, *h, *bias, *brec, *packed, *rh, *hd, *outputs;
-	const uint8_t *mask;
-	GRU_SFX(fwd_trace) tr;
-	int wide;
 #if GRU_PACKED
-	gru_kernel_isa isa;
-#endif
-} GRU_SFX(fwd_loop);
-
-/* The recurrent GEMM of a step on m rows: C = A . U, U the n columns of block `which` of the recurrent kernel. */
-static inline void GRU_SFX(fwd_rec_gemm)(const GRU_SFX(fwd_loop) *c, int which, size_t m, size_t n,
-		const GRU_REAL *a, size_t lda, GRU_REAL *out, size_t ldc)
+/* Where U_h's packed shares start (reset before): after [U_z|U_r]'s, with room for a padded last share. */
+static inline GRU_REAL *GRU_SFX(fwd_packed_h)(const GRU_SFX(fwd_loop) *c)
 {
 	const size_t units = c->p->units;
-#if GRU_PACKED
-	/* which: 0 reset_after [H,3H], 1 [U_z|U_r], 2 U_h */
-	if (c->upack != NULL) {
-		const GRU_REAL *pk = which == 2 ? c->upack + gru_packed_floats_bound(units, 2 * units) : c->upack;
 
-		gru_gemm_packed(c->isa, m, n, units, a, lda, pk, 0, out, ldc);
+	return c->upack + gru_packed_floats_bound(units, 2 * units) + GRU_PACK_NR_MAX * units;
+}
+
+/*
+ * Packs the columns of units [u0, u0 + w) of the recurrent kernel, gate
+ * blocks side by side: reset_after [z | r | h] as [H, 3w] at
+ * upack + 3 u0 H; reset before [z | r] as [H, 2w] at upack + 2 u0 H and h
+ * as [H, w] at fwd_packed_h() + u0 H. Shares start at multiples of
+ * GRU_PACK_NR_MAX units, so each share but the last fills whole panels and
+ * the shares lie end to end; u0 = 0, w = H packs the whole kernel.
+ */
+static void GRU_SFX(fwd_pack_share)(const GRU_SFX(fwd_loop) *c, size_t u0, size_t w)
+{
+	const size_t units = c->p->units;
+	const GRU_REAL *u = c->recurrent;
+	GRU_REAL *pk;
+	size_t q;
+
+	if (c->p->reset_after) {
+		pk = c->upack + 3 * u0 * units;
+		gru_pack_clear(c->isa, pk, units, 3 * w);
+		for (q = 0; q < 3; q++) {
+			gru_pack_block(c->isa, pk, units, 3 * w, 0, units, q * w, w, u + q * units + u0, 3 * units, 1);
+		}
+		return;
+	}
+	/* [3H, H] row blocks: U_z and U_r side by side, then U_h */
+	pk = c->upack + 2 * u0 * units;
+	gru_pack_clear(c->isa, pk, units, 2 * w);
+	for (q = 0; q < 2; q++) {
+		gru_pack_block(c->isa, pk, units, 2 * w, 0, units, q * w, w, u + q * units * units + u0, units, 1);
+	}
+	pk = GRU_SFX(fwd_packed_h)(c) + u0 * units;
+	gru_pack_clear(c->isa, pk, units, w);
+	gru_pack_block(c->isa, pk, units, w, 0, units, 0, w, u + 2 * units * units + u0, units, 1);
+}
+#endif
+
+/*
+ * The recurrent GEMM of a step over a share: its rows of A times its
+ * columns of block `which` of the recurrent kernel (0 reset_after's
+ * [H, 3H]; 1 [U_z|U_r]; 2 U_h) into its gate buffer `out` (ldg apart).
+ */
+static inline void GRU_SFX(fwd_rec_gemm)(const GRU_SFX(fwd_share) *sh, int which, const GRU_REAL *a, size_t lda,
+		GRU_REAL *out)
+{
+	const GRU_SFX(fwd_loop) *c = sh->loop;
+	const size_t units = c->p->units, m = sh->b1 - sh->b0;
+	const size_t n = which == 0 ? 3 * sh->w : which == 1 ? 2 * sh->w : sh->w;
+#if GRU_PACKED
+	if (c->upack != NULL) {
+		const GRU_REAL *pk = which == 0 ? c->upack + 3 * sh->u0 * units
+			: which == 1 ? c->upack + 2 * sh->u0 * units : GRU_SFX(fwd_packed_h)(c) + sh->u0 * units;
+
+		gru_gemm_packed(c->isa, m, n, units, a, lda, pk, 0, out, sh->ldg);
 	} else if (which == 1) {
-		/* too few steps to pack: U in place, U_z and U_r being separate [H, H] blocks */
-		gru_gemm_direct(c->isa, m, units, units, a, lda, c->recurrent, units, 0, out, ldc);
-		gru_gemm_direct(c->isa, m, units, units, a, lda, c->recurrent + units * units, units, 0, out + units, ldc);
+		/* too few steps to pack (and so one share of all units): U in place, U_z and U_r separate [H, H] blocks */
+		gru_gemm_direct(c->isa, m, units, units, a, lda, c->recurrent, units, 0, out, sh->ldg);
+		gru_gemm_direct(c->isa, m, units, units, a, lda, c->recurrent + units * units, units, 0, out + units, sh->ldg);
 	} else {
 		const GRU_REAL *u = which == 0 ? c->recurrent : c->recurrent + 2 * units * units;
 
-		gru_gemm_direct(c->isa, m, n, units, a, lda, u, which == 0 ? 3 * units : units, 0, out, ldc);
+		gru_gemm_direct(c->isa, m, n, units, a, lda, u, which == 0 ? 3 * units : units, 0, out, sh->ldg);
 	}
 #else
+	/* float64: one share of all units, on OpenBLAS */
 	const GRU_REAL *u = which == 0 ? c->recurrent : which == 1 ? c->packed : c->recurrent + 2 * units * units;
 	const size_t ldu = which == 0 ? 3 * units : which == 1 ? 2 * units : units;
 
-	GRU_SFX(gemm)(CblasNoTrans, CblasNoTrans, m, n, units, a, lda, u, ldu, 0, out, ldc);
+	GRU_SFX(gemm)(CblasNoTrans, CblasNoTrans, m, n, units, a, lda, u, ldu, 0, out, sh->ldg);
 #endif
 }
 
-/* The time loop over batch rows [b0, b1): rows never interact, so ranges run in parallel. */
-static void GRU_SFX(fwd_rows)(void *ctx, size_t b0, size_t b1)
+/* The time loop over a share; team: the share's team when the units are split (NULL: no one to wait for). */
+static void GRU_SFX(fwd_run_share)(const GRU_SFX(fwd_share) *sh, gru_team *team)
 {
-	const GRU_SFX(fwd_loop) *c = (const GRU_SFX(fwd_loop) *)ctx;
+	const GRU_SFX(fwd_loop) *c = sh->loop;
 	const gru_problem *p = c->p;
-	const size_t steps = p->steps, units = p->units, gates = 3 * units, m = b1 - b0;
+	const size_t steps = p->steps, units = p->units, state = p->batch * p->units;
 	const int wide = c->wide;
-	const GRU_REAL *h_gemm = c->rec_drop != NULL ? c->hd : c->h;
 	size_t s;
 
+	if (c->rec_drop != NULL) {
+		GRU_PASS(dropout_share)(sh, c->h, c->hd);
+		gru_team_barrier(team);
+	}
 	for (s = 0; s < steps; s++) {
 		const size_t t = p->go_backwards ? steps - 1 - s : s;
+		const size_t now = (s & 1) * state, next = state - now;
+		const GRU_REAL *hprev = c->h + now;
+		GRU_REAL *hnext = c->h + next;
+		const GRU_REAL *h_gemm = c->rec_drop != NULL ? c->hd + now : hprev;
 
-		if (c->rec_drop != NULL) {
-			GRU_PASS(dropout_rows)(c->hd + b0 * units, c->h + b0 * units, c->rec_drop + b0 * units, m, 1, units);
-		}
 		if (p->reset_after) {
-			GRU_SFX(fwd_rec_gemm)(c, 0, m, gates, h_gemm + b0 * units, units, c->g + b0 * gates, gates);
-			GRU_PASS(pass_after)(p, c->g, c->xw, c->xw_ld, t, c->bias, c->brec, c->h, c->mask, c->outputs, &c->tr, b0, b1);
+			GRU_SFX(fwd_rec_gemm)(sh, 0, h_gemm + sh->b0 * units, units, sh->g);
+			GRU_PASS(pass_after)(sh, t, hprev, hnext);
 		} else {
 			/* with a trace, r*h goes straight to it and is read from there (rows b*T+t) */
 			GRU_REAL *rh_step = c->tr.aux != NULL ? c->tr.aux + t * units : c->rh;
 			const size_t rh_ld = c->tr.aux != NULL ? steps * units : units;
 
-			GRU_SFX(fwd_rec_gemm)(c, 1, m, 2 * units, h_gemm + b0 * units, units, c->g + b0 * gates, gates);
-			GRU_PASS(pass_before_gates)(p, c->g, c->xw, c->xw_ld, t, c->bias, h_gemm, rh_step, rh_ld, b0, b1);
-			GRU_SFX(fwd_rec_gemm)(c, 2, m, units, rh_step + b0 * rh_ld, rh_ld, c->g + b0 * gates + 2 * units, gates);
-			GRU_PASS(pass_before_update)(p, c->g, c->xw, c->xw_ld, t, c->bias, c->h, c->mask, c->outputs, &c->tr, b0, b1);
+			GRU_SFX(fwd_rec_gemm)(sh, 1, h_gemm + sh->b0 * units, units, sh->g);
+			GRU_PASS(pass_before_gates)(sh, t, h_gemm, rh_step, rh_ld);
+			/* the candidate's GEMM reads every unit of r*h */
+			gru_team_barrier(team);
+			GRU_SFX(fwd_rec_gemm)(sh, 2, rh_step + sh->b0 * rh_ld, rh_ld, sh->g + 2 * sh->w);
+			GRU_PASS(pass_before_update)(sh, t, hprev, hnext);
 		}
+		if (c->rec_drop != NULL) {
+			GRU_PASS(dropout_share)(sh, hnext, c->hd + next);
+		}
+		gru_team_barrier(team);
 	}
 }
+
+/* The batch split: rows [b0, b1), all units (rows never interact: no barrier). */
+static void GRU_SFX(fwd_rows)(void *ctx, size_t b0, size_t b1)
+{
+	const GRU_SFX(fwd_loop) *c = (const GRU_SFX(fwd_loop) *)ctx;
+	const size_t units = c->p->units;
+	GRU_SFX(fwd_share) sh;
+
+	sh.loop = c;
+	sh.b0 = b0;
+	sh.b1 = b1;
+	sh.u0 = 0;
+	sh.w = units;
+	sh.ldg = 3 * units;
+	sh.g = c->g + b0 * 3 * units;
+	GRU_SFX(fwd_run_share)(&sh, NULL);
+}
+
+#if GRU_PACKED
+/* The units split: member `index` packs its columns of U (into its own cache) and runs them on all rows. */
+static void GRU_SFX(fwd_team)(void *ctx, size_t index, size_t count, gru_team *team)
+{
+	const GRU_SFX(fwd_loop) *c = (const GRU_SFX(fwd_loop) *)ctx;
+	GRU_SFX(fwd_share) sh;
+	size_t u1;
+
+	sh.loop = c;
+	sh.b0 = 0;
+	sh.b1 = c->p->batch;
+	gru_unit_share(c->p->units, index, count, GRU_PACK_NR_MAX, &sh.u0, &u1);
+	sh.w = u1 - sh.u0;
+	sh.ldg = 3 * sh.w;
+	sh.g = c->g + 3 * sh.u0 * c->p->batch;
+	GRU_SFX(fwd_pack_share)(c, sh.u0, sh.w);
+	GRU_SFX(fwd_run_share)(&sh, team);
+}
+#endif
 
 gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights *w,
 		const gru_forward_args *a, gru_status *status)
 {
 	const size_t batch = p->batch, steps = p->steps, features = p->features, units = p->units;
 	const size_t gates = 3 * units;
+	const double step_flops = 2.0 * (double)batch * (double)units * (double)gates;
 	const GRU_REAL *inputs = (const GRU_REAL *)a->inputs;
 	const GRU_REAL *kernel = (const GRU_REAL *)w->kernel;
 	const GRU_REAL *recurrent = (const GRU_REAL *)w->recurrent_kernel;
@@ -142,7 +259,7 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 	GRU_REAL *xw, *h, *bias, *brec, *packed, *xd;
 	const GRU_REAL *x_gemm;
 	const int wide = gru_cpu_pass_level();
-	size_t threads = 1;
+	size_t threads = 1, team = 1;
 	size_t j, k;
 
 	if (!gru_forward_layout_compute(p, &lay)) {
@@ -181,31 +298,31 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 	} else {
 		memset(brec, 0, units * sizeof(GRU_REAL));
 	}
+	loop.p = p;
+	loop.recurrent = recurrent;
+	loop.upack = NULL;
 #if GRU_PACKED
 	loop.isa = gru_cpu_kernel_isa();
-	loop.upack = NULL;
+	threads = gru_cpu_loop_threads(batch, step_flops * (double)steps);
 	if (steps >= GRU_PACK_MIN_STEPS) {
-		GRU_REAL *up = (GRU_REAL *)(base + lay.upack);
-
-		loop.upack = up;
-		if (p->reset_after) {
-			gru_pack_clear(loop.isa, up, units, gates);
-			gru_pack_block(loop.isa, up, units, gates, 0, units, 0, gates, recurrent, gates, 1);
-		} else {
-			/* [3H, H] row blocks: [U_z | U_r] as [H, 2H], then U_h */
-			GRU_REAL *uh = up + gru_packed_floats_bound(units, 2 * units);
-
-			gru_pack_clear(loop.isa, up, units, 2 * units);
-			gru_pack_block(loop.isa, up, units, 2 * units, 0, units, 0, units, recurrent, units, 1);
-			gru_pack_block(loop.isa, up, units, 2 * units, 0, units, units, units, recurrent + units * units,
-					units, 1);
-			gru_pack_clear(loop.isa, uh, units, units);
-			gru_pack_block(loop.isa, uh, units, units, 0, units, 0, units, recurrent + 2 * units * units, units, 1);
+		loop.upack = (GRU_REAL *)(base + lay.upack);
+		team = gru_cpu_team_threads(units, step_flops * (double)steps, step_flops);
+		if (team <= threads) {
+			/*
+			 * The units are split only where the batch cannot use as many
+			 * threads: with enough rows both splits measured the same
+			 * (B=64, H=256 and 512), and the batch split needs no barriers
+			 * (B=8, H=256: 6% faster); with few rows the units split is
+			 * what makes a second core useful, and each thread's share of
+			 * the kernel stays in its L2 (B=4, H=512: 18.6 -> 9.6 ms; B=1,
+			 * H=1024: 66 -> 37 ms, two threads).
+			 */
+			team = 1;
+			/* one share of all units, packed here for every thread of the batch split */
+			GRU_SFX(fwd_pack_share)(&loop, 0, units);
 		}
 	}
-	threads = gru_cpu_loop_threads(batch, 2.0 * (double)batch * (double)steps * (double)units * (double)gates);
 #else
-	loop.upack = NULL;
 	if (!p->reset_after) {
 		/* [3H, H] row blocks -> [H, 2H] = [U_z | U_r] */
 		for (k = 0; k < units; k++) {
@@ -215,6 +332,8 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 	}
 #endif
 	(void)k;
+	(void)team;
+	(void)step_flops;
 	if (a->initial_state != NULL) {
 		memcpy(h, a->initial_state, batch * units * sizeof(GRU_REAL));
 	} else {
@@ -253,8 +372,6 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 	}
 
 	/* Recurrent dropout: the recurrent GEMMs read hd = h * mask, the update the undropped h. */
-	loop.p = p;
-	loop.recurrent = recurrent;
 	loop.rec_drop = rec_drop;
 	loop.g = (GRU_REAL *)(base + lay.g);
 	loop.h = h;
@@ -267,8 +384,17 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 	loop.mask = a->mask;
 	loop.tr = tr;
 	loop.wide = wide;
-	gru_cpu_run_rows(GRU_SFX(fwd_rows), &loop, batch, threads);
+#if GRU_PACKED
+	if (team > 1) {
+		gru_team_run(GRU_SFX(fwd_team), &loop, team);
+	} else
+#endif
+	{
+		gru_cpu_run_rows(GRU_SFX(fwd_rows), &loop, batch, threads);
+	}
 
+	/* the last step wrote the state buffer steps % 2 */
+	h += (steps & 1) * batch * units;
 	if (!p->return_sequences) {
 		memcpy(outputs, h, batch * units * sizeof(GRU_REAL));
 	}

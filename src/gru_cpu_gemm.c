@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "gru_cpu_gemm.h"
+#include "gru_cpu_threads.h"
 
 #if defined(__GNUC__) && defined(__x86_64__)
 # define GRU_GEMM_X86 1
@@ -582,91 +583,6 @@ int gru_cpu_gemm_outranks_blas(gru_kernel_isa isa)
 int gru_cpu_own_input_projection(gru_kernel_isa isa)
 {
 	return isa != GRU_KERNEL_PORTABLE && (openblas_get_num_threads() > 1 || gru_cpu_gemm_outranks_blas(isa));
-}
-
-
-size_t gru_cpu_loop_threads(size_t rows, double flops)
-{
-	int blas = openblas_get_num_threads();
-	size_t n = blas > 1 ? (size_t)blas : 1;
-
-	if (flops < GRU_THREAD_MIN_FLOPS) {
-		return 1;
-	}
-	if (n > GRU_MAX_THREADS) {
-		n = GRU_MAX_THREADS;
-	}
-	if (n > rows / GRU_MIN_ROWS_PER_THREAD) {
-		n = rows / GRU_MIN_ROWS_PER_THREAD;
-	}
-	return n > 1 ? n : 1;
-}
-
-#if defined(_POSIX_THREADS) || defined(__unix__) || defined(__APPLE__)
-# define GRU_HAVE_PTHREAD 1
-# include <pthread.h>
-#else
-# define GRU_HAVE_PTHREAD 0
-#endif
-
-typedef struct {
-	gru_rows_fn fn;
-	void *ctx;
-	size_t b0, b1;
-} gru_rows_job;
-
-#if GRU_HAVE_PTHREAD
-static void *gru_rows_thread(void *arg)
-{
-	const gru_rows_job *job = (const gru_rows_job *)arg;
-
-	job->fn(job->ctx, job->b0, job->b1);
-	return NULL;
-}
-#endif
-
-void gru_cpu_run_rows(gru_rows_fn fn, void *ctx, size_t rows, size_t threads)
-{
-	gru_rows_job jobs[GRU_MAX_THREADS];
-#if GRU_HAVE_PTHREAD
-	pthread_t ids[GRU_MAX_THREADS];
-	int started[GRU_MAX_THREADS];
-#endif
-	size_t i;
-
-	if (threads > GRU_MAX_THREADS) {
-		threads = GRU_MAX_THREADS;
-	}
-	if (threads > rows) {
-		threads = rows;
-	}
-	if (threads <= 1) {
-		fn(ctx, 0, rows);
-		return;
-	}
-	for (i = 0; i < threads; i++) {
-		jobs[i].fn = fn;
-		jobs[i].ctx = ctx;
-		jobs[i].b0 = rows * i / threads;
-		jobs[i].b1 = rows * (i + 1) / threads;
-	}
-#if GRU_HAVE_PTHREAD
-	for (i = 1; i < threads; i++) {
-		started[i] = pthread_create(&ids[i], NULL, gru_rows_thread, &jobs[i]) == 0;
-	}
-	fn(ctx, jobs[0].b0, jobs[0].b1);
-	for (i = 1; i < threads; i++) {
-		if (started[i]) {
-			pthread_join(ids[i], NULL);
-		} else {
-			fn(ctx, jobs[i].b0, jobs[i].b1);
-		}
-	}
-#else
-	for (i = 0; i < threads; i++) {
-		fn(ctx, jobs[i].b0, jobs[i].b1);
-	}
-#endif
 }
 
 typedef struct {

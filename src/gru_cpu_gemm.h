@@ -90,19 +90,6 @@ int gru_cpu_gemm_outranks_blas(gru_kernel_isa isa);
 int gru_cpu_own_input_projection(gru_kernel_isa isa);
 
 /*
- * Row-parallel runner. The rows of a batch are independent through the
- * whole sequence (row b of the state at step t+1 depends only on row b at
- * step t), so the time loop of the forward and of the backward can run on
- * disjoint ranges of batch rows with no synchronisation between steps.
- * fn(ctx, b0, b1) is called once per range; threads are created per call
- * (pthreads, where available) and joined before returning; nothing
- * outlives the call. threads <= 1 (or a failed thread start) runs the
- * ranges on the calling thread.
- */
-typedef void (*gru_rows_fn)(void *ctx, size_t b0, size_t b1);
-void gru_cpu_run_rows(gru_rows_fn fn, void *ctx, size_t rows, size_t threads);
-
-/*
  * C[m, n] (+)= A . B on our kernels with the m rows of C split over
  * gru_cpu_loop_threads() threads: B packed (ldb ignored) or row-major in
  * place. For the products over all timesteps that OpenBLAS would otherwise
@@ -110,18 +97,5 @@ void gru_cpu_run_rows(gru_rows_fn fn, void *ctx, size_t rows, size_t threads);
  */
 void gru_gemm_rows_parallel(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *a, size_t lda,
 		const float *b, size_t ldb, int packed, int accumulate, float *c, size_t ldc);
-
-/*
- * How many threads a time loop of `rows` batch rows and `flops` recurrent
- * FLOPs should use: OpenBLAS's thread count (openblas_set_num_threads,
- * Runtime::setBlasThreads), but one thread while the loop is too small to
- * repay starting one (~30 us), and at most one per GRU_MIN_ROWS_PER_THREAD
- * rows. The loops run after the input GEMM, so they never overlap OpenBLAS's
- * own threads.
- */
-#define GRU_THREAD_MIN_FLOPS 8e6
-#define GRU_MIN_ROWS_PER_THREAD 4
-#define GRU_MAX_THREADS 16
-size_t gru_cpu_loop_threads(size_t rows, double flops);
 
 #endif /* RINDOW_GRU_CPU_GEMM_H */

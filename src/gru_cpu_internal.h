@@ -25,18 +25,23 @@
  * to 64 bytes (64 bytes of slack are counted for that):
  *   xw     [B*T, G]  inputs . kernel, all steps (one GEMM)
  *   g      [B, G]    this step's recurrent GEMM, then the gate values in place
- *   h      [B, H]    the running state
+ *   h      [2, B, H] the running state: step s reads h[s % 2], writes
+ *                    the other (threads that split the units may still
+ *                    read the state of this step while one writes the next)
  *   bias   [G]       input bias, plus the recurrent bias of z and r when
  *                    reset_after (zeros without bias)
  *   brec   [H]       reset_after: recurrent bias of the candidate block
  *   packed [H, 2H]   reset before: [U_z | U_r] repacked from [3H, H]
  *   rh     [B, H]    reset before, inference: r * h of this step
  *   xd     [B*T, I]  problem.input_dropout: inputs * input mask (the GEMM's A)
- *   hd     [B, H]    problem.recurrent_dropout: h * recurrent mask, this step
+ *   hd     [2, B, H] problem.recurrent_dropout: h * recurrent mask, the
+ *                    same two buffers as h
  *   upack  float32 only: the recurrent kernel packed for gru_gemm_packed()
- *          (gru_cpu_gemm.h), once per call: reset_after [H, 3H];
- *          reset before [U_z|U_r] as [H, 2H], then U_h as [H, H]
- *          (each gru_packed_floats_bound() floats)
+ *          (gru_cpu_gemm.h), once per call, in shares of units side by
+ *          side (one share when the units are not split over threads; see
+ *          fwd_pack_share()): reset_after [H, 3H]; reset before
+ *          [U_z|U_r] as [H, 2H], then U_h as [H, H] (each
+ *          gru_packed_floats_bound() floats, plus a padded panel)
  *   wpack  float32 only: the input kernel [I, 3H] packed, when our kernels
  *          run the input projection (gru_cpu_own_input_projection())
  *

@@ -49,8 +49,13 @@ static int packed_floats(const gru_problem *problem, int transposed, size_t *out
 	}
 	padded -= padded % GRU_PACK_NR_MAX;   /* units rounded up to a panel */
 	if (!transposed) {
-		/* [H, 3H] or [H, 2H] + [H, H]: 3H rounded up is at most 3 * padded */
-		return mul3(units, padded, 3, out);
+		/*
+		 * [H, 3H] or [H, 2H] + [H, H]: 3H rounded up is at most 3 * padded;
+		 * and room for two padded panels more: the forward may pack the
+		 * kernel in shares of units side by side (gru_cpu_forward_tmpl.h),
+		 * whose last one rounds up on its own
+		 */
+		return mul3(units, padded, 3, &a) && mul3(units, GRU_PACK_NR_MAX, 2, &b) && gru_size_add(a, b, out);
 	}
 	/* [3H, H], or [H, H] + [2H, H] */
 	if (!mul3(units, padded, 1, &a) || !mul3(units, padded, 2, &b)) {
@@ -80,7 +85,7 @@ int gru_forward_layout_compute(const gru_problem *problem, gru_forward_layout *l
 	const size_t es = gru_dtype_size(problem->dtype);
 	const size_t units = problem->units;
 	const int before = !problem->reset_after;
-	size_t gates, rows, n_xw, n_g, n_h, n_packed, n_xd, n_upack, n_wpack, cursor = 0;
+	size_t gates, rows, n_xw, n_g, n_h, n_h2, n_packed, n_xd, n_upack, n_wpack, cursor = 0;
 
 	if (!gru_size_mul(units, 3, &gates)
 			|| !gru_size_mul(problem->batch, problem->steps, &rows)
@@ -88,6 +93,7 @@ int gru_forward_layout_compute(const gru_problem *problem, gru_forward_layout *l
 			|| !gru_size_mul(rows, problem->features, &n_xd)
 			|| !gru_size_mul(problem->batch, gates, &n_g)
 			|| !gru_size_mul(problem->batch, units, &n_h)
+			|| !gru_size_mul(n_h, 2, &n_h2)
 			|| !mul3(units, units, 2, &n_packed)
 			|| !packed_floats(problem, 0, &n_upack)
 			|| !packed_kernel_floats(problem, &n_wpack)) {
@@ -95,13 +101,13 @@ int gru_forward_layout_compute(const gru_problem *problem, gru_forward_layout *l
 	}
 	if (!layout_add(&cursor, n_xw, es, &layout->xw)
 			|| !layout_add(&cursor, n_g, es, &layout->g)
-			|| !layout_add(&cursor, n_h, es, &layout->h)
+			|| !layout_add(&cursor, n_h2, es, &layout->h)
 			|| !layout_add(&cursor, gates, es, &layout->bias)
 			|| !layout_add(&cursor, units, es, &layout->brec)
 			|| !layout_add(&cursor, before ? n_packed : 0, es, &layout->packed)
 			|| !layout_add(&cursor, before ? n_h : 0, es, &layout->rh)
 			|| !layout_add(&cursor, problem->input_dropout ? n_xd : 0, es, &layout->xd)
-			|| !layout_add(&cursor, problem->recurrent_dropout ? n_h : 0, es, &layout->hd)
+			|| !layout_add(&cursor, problem->recurrent_dropout ? n_h2 : 0, es, &layout->hd)
 			|| !layout_add(&cursor, n_upack, es, &layout->upack)
 			|| !layout_add(&cursor, n_wpack, es, &layout->wpack)
 			|| !gru_size_add(cursor, GRU_ALIGN, &layout->bytes)) {

@@ -46,7 +46,7 @@ blas_libs=$(pkg-config --libs openblas 2>/dev/null || echo -lopenblas)
 # shellcheck disable=SC2086
 $cc -O3 -fno-math-errno -std=c99 -D_POSIX_C_SOURCE=200809L -Isrc $blas_cflags -o "$work/bench_core" tests/bench/bench_core.c \
 	src/gru_status.c src/gru_problem.c src/gru_runtime.c src/gru_backend.c src/gru_cpu_forward.c \
-	src/gru_cpu_backward.c src/gru_cpu_gemm.c $blas_libs -lm -pthread || { echo "cannot build bench_core" >&2; exit 1; }
+	src/gru_cpu_backward.c src/gru_cpu_gemm.c src/gru_cpu_threads.c $blas_libs -lm -pthread || { echo "cannot build bench_core" >&2; exit 1; }
 have_onednn=0
 if $cc -O2 -std=c99 -D_POSIX_C_SOURCE=200809L -o "$work/onednn_gru" tests/bench/onednn_gru.c -ldnnl 2>/dev/null; then
 	have_onednn=1

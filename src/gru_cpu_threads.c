@@ -1,0 +1,226 @@
+/*
+ * Threads of the CPU backend's time loops (see gru_cpu_threads.h).
+ */
+#include <stddef.h>
+
+#include "gru_cpu_threads.h"
+
+#if (defined(_POSIX_THREADS) || defined(__unix__) || defined(__APPLE__)) && defined(__GNUC__)
+# define GRU_HAVE_PTHREAD 1
+# include <pthread.h>
+# include <sched.h>
+#else
+# define GRU_HAVE_PTHREAD 0
+#endif
+
+extern int openblas_get_num_threads(void);
+
+/* OpenBLAS's thread count, capped; 1 while `flops` would not repay starting a thread. */
+static size_t threads_for(double flops)
+{
+	int blas = openblas_get_num_threads();
+	size_t n = blas > 1 ? (size_t)blas : 1;
+
+	if (flops < GRU_THREAD_MIN_FLOPS) {
+		return 1;
+	}
+	return n > GRU_MAX_THREADS ? GRU_MAX_THREADS : n;
+}
+
+size_t gru_cpu_loop_threads(size_t rows, double flops)
+{
+	size_t n = threads_for(flops);
+
+	if (n > rows / GRU_MIN_ROWS_PER_THREAD) {
+		n = rows / GRU_MIN_ROWS_PER_THREAD;
+	}
+	return n > 1 ? n : 1;
+}
+
+size_t gru_cpu_team_threads(size_t units, double flops, double step_flops)
+{
+	size_t n = threads_for(flops);
+
+	if (step_flops < GRU_TEAM_MIN_STEP_FLOPS) {
+		return 1;
+	}
+	if (n > units / GRU_MIN_UNITS_PER_THREAD) {
+		n = units / GRU_MIN_UNITS_PER_THREAD;
+	}
+	return n > 1 ? n : 1;
+}
+
+void gru_unit_share(size_t units, size_t index, size_t count, size_t align, size_t *u0, size_t *u1)
+{
+	/* units * count cannot overflow: units * units * 3 floats is the checked size of the recurrent kernel */
+	*u0 = units * index / count / align * align;
+	*u1 = index + 1 == count ? units : units * (index + 1) / count / align * align;
+}
+
+typedef struct {
+	gru_rows_fn fn;
+	void *ctx;
+	size_t b0, b1;
+} gru_rows_job;
+
+#if GRU_HAVE_PTHREAD
+static void *gru_rows_thread(void *arg)
+{
+	const gru_rows_job *job = (const gru_rows_job *)arg;
+
+	job->fn(job->ctx, job->b0, job->b1);
+	return NULL;
+}
+#endif
+
+void gru_cpu_run_rows(gru_rows_fn fn, void *ctx, size_t rows, size_t threads)
+{
+	gru_rows_job jobs[GRU_MAX_THREADS];
+#if GRU_HAVE_PTHREAD
+	pthread_t ids[GRU_MAX_THREADS];
+	int started[GRU_MAX_THREADS];
+#endif
+	size_t i;
+
+	if (threads > GRU_MAX_THREADS) {
+		threads = GRU_MAX_THREADS;
+	}
+	if (threads > rows) {
+		threads = rows;
+	}
+	if (threads <= 1) {
+		fn(ctx, 0, rows);
+		return;
+	}
+	for (i = 0; i < threads; i++) {
+		jobs[i].fn = fn;
+		jobs[i].ctx = ctx;
+		jobs[i].b0 = rows * i / threads;
+		jobs[i].b1 = rows * (i + 1) / threads;
+	}
+#if GRU_HAVE_PTHREAD
+	for (i = 1; i < threads; i++) {
+		started[i] = pthread_create(&ids[i], NULL, gru_rows_thread, &jobs[i]) == 0;
+	}
+	fn(ctx, jobs[0].b0, jobs[0].b1);
+	for (i = 1; i < threads; i++) {
+		if (started[i]) {
+			pthread_join(ids[i], NULL);
+		} else {
+			fn(ctx, jobs[i].b0, jobs[i].b1);
+		}
+	}
+#else
+	for (i = 0; i < threads; i++) {
+		fn(ctx, jobs[i].b0, jobs[i].b1);
+	}
+#endif
+}
+
+/*
+ * Sense-counting barrier: the last member to arrive resets the count and
+ * moves the generation on; the others wait for the generation to change.
+ * `ready` holds the members back until the caller knows how many started.
+ */
+struct gru_team {
+	size_t count;
+	size_t arrived;
+	unsigned generation;
+	int ready;
+};
+
+typedef struct {
+	gru_team_fn fn;
+	void *ctx;
+	size_t index;
+	gru_team *team;
+} gru_team_job;
+
+/* Spins before yielding: ~10 us of pause instructions, then sched_yield() between looks. */
+#define GRU_SPINS_BEFORE_YIELD 2000
+
+#if GRU_HAVE_PTHREAD
+static void relax(unsigned spins)
+{
+	if (spins < GRU_SPINS_BEFORE_YIELD) {
+# if defined(__x86_64__) || defined(__i386__)
+		__builtin_ia32_pause();
+# endif
+	} else {
+		sched_yield();
+	}
+}
+
+static void *gru_team_thread(void *arg)
+{
+	const gru_team_job *job = (const gru_team_job *)arg;
+	unsigned spins = 0;
+
+	while (!__atomic_load_n(&job->team->ready, __ATOMIC_ACQUIRE)) {
+		relax(spins++);
+	}
+	job->fn(job->ctx, job->index, job->team->count, job->team);
+	return NULL;
+}
+#endif
+
+void gru_team_barrier(gru_team *team)
+{
+#if GRU_HAVE_PTHREAD
+	unsigned generation, spins = 0;
+
+	if (team == NULL || team->count <= 1) {
+		return;
+	}
+	generation = __atomic_load_n(&team->generation, __ATOMIC_ACQUIRE);
+	if (__atomic_add_fetch(&team->arrived, 1, __ATOMIC_ACQ_REL) == team->count) {
+		__atomic_store_n(&team->arrived, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&team->generation, generation + 1, __ATOMIC_RELEASE);
+		return;
+	}
+	while (__atomic_load_n(&team->generation, __ATOMIC_ACQUIRE) == generation) {
+		relax(spins++);
+	}
+#else
+	(void)team;
+#endif
+}
+
+void gru_team_run(gru_team_fn fn, void *ctx, size_t threads)
+{
+	gru_team team;
+#if GRU_HAVE_PTHREAD
+	gru_team_job jobs[GRU_MAX_THREADS];
+	pthread_t ids[GRU_MAX_THREADS];
+	size_t i;
+#endif
+
+	team.count = 1;
+	team.arrived = 0;
+	team.generation = 0;
+	team.ready = 0;
+	if (threads > GRU_MAX_THREADS) {
+		threads = GRU_MAX_THREADS;
+	}
+#if GRU_HAVE_PTHREAD
+	/* members start in order; the first that cannot be created ends the team there */
+	for (i = 1; i < threads; i++) {
+		jobs[i].fn = fn;
+		jobs[i].ctx = ctx;
+		jobs[i].index = i;
+		jobs[i].team = &team;
+		if (pthread_create(&ids[i], NULL, gru_team_thread, &jobs[i]) != 0) {
+			break;
+		}
+		team.count = i + 1;
+	}
+	__atomic_store_n(&team.ready, 1, __ATOMIC_RELEASE);
+	fn(ctx, 0, team.count, &team);
+	for (i = 1; i < team.count; i++) {
+		pthread_join(ids[i], NULL);
+	}
+#else
+	(void)threads;
+	fn(ctx, 0, 1, &team);
+#endif
+}
