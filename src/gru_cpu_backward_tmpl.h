@@ -360,7 +360,7 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 	}
 
 #if GRU_PACKED
-	if (rows > GRU_DIRECT_MAX_ROWS && gru_cpu_gemm_outranks_blas(loop.isa)) {
+	if (rows > GRU_DIRECT_MAX_ROWS && gru_cpu_own_batched_products(loop.isa)) {
 		own = 1;
 		GRU_SFX(bwd_own_products)(p, loop.isa, x_gemm, hp_gemm, tr.aux, dg, kernel, (GRU_REAL *)(base + lay.at),
 				(GRU_REAL *)(base + lay.wpack), d_kernel, d_recurrent, d_inputs);

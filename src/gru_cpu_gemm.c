@@ -580,7 +580,7 @@ int gru_cpu_gemm_outranks_blas(gru_kernel_isa isa)
 	return ours > blas_core_rank(openblas_get_corename());
 }
 
-int gru_cpu_own_input_projection(gru_kernel_isa isa)
+int gru_cpu_own_batched_products(gru_kernel_isa isa)
 {
 	return isa != GRU_KERNEL_PORTABLE && (openblas_get_num_threads() > 1 || gru_cpu_gemm_outranks_blas(isa));
 }

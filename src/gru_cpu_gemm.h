@@ -80,20 +80,24 @@ void gru_gemm_direct(gru_kernel_isa isa, size_t m, size_t n, size_t k, const flo
 int gru_cpu_gemm_outranks_blas(gru_kernel_isa isa);
 
 /*
- * Whether the forward's input projection runs on our kernels: when they
- * outrank OpenBLAS's, and whenever OpenBLAS may use more than one thread.
- * Its worker threads spin for a while after each parallel call
- * (OPENBLAS_THREAD_TIMEOUT, ~0.1 s by default), taking the cores from the
- * time loop's threads that follow: with the projection split over our own
- * threads the 2-thread seed forward measured 7.6-8.6 ms instead of 10.9.
+ * Whether the products over all timesteps (the forward's input
+ * projection; the backward's dW, dU and dX) run on our kernels rather
+ * than OpenBLAS: when our kernels outrank OpenBLAS's, and whenever
+ * OpenBLAS may use more than one thread. Its worker threads spin for a
+ * while after each parallel call (OPENBLAS_THREAD_TIMEOUT, ~0.1 s by
+ * default), taking the cores from the time loop's threads that follow, and
+ * from the next call's: with the projection split over our own threads the
+ * 2-thread seed forward measured 7.6-8.6 ms instead of 10.9, and with the
+ * backward's products too, the forward of a training step 9.0-10.0 ms
+ * instead of 11.3-14.6 (its backward the same, 21-23 ms).
  */
-int gru_cpu_own_input_projection(gru_kernel_isa isa);
+int gru_cpu_own_batched_products(gru_kernel_isa isa);
 
 /*
  * C[m, n] (+)= A . B on our kernels with the m rows of C split over
  * gru_cpu_loop_threads() threads: B packed (ldb ignored) or row-major in
  * place. For the products over all timesteps that OpenBLAS would otherwise
- * run (gru_cpu_own_input_projection, gru_cpu_gemm_outranks_blas).
+ * run (gru_cpu_own_batched_products).
  */
 void gru_gemm_rows_parallel(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *a, size_t lda,
 		const float *b, size_t ldb, int packed, int accumulate, float *c, size_t ldc);

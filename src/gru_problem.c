@@ -143,7 +143,7 @@ int gru_backward_layout_compute(const gru_problem *problem, gru_backward_layout 
 	const int rec_drop = problem->recurrent_dropout;
 	size_t width, rows, n_dg, n_h, n_packed, n_xd, n_hd, n_upack, n_at = 0, n_wpack = 0, cursor = 0;
 
-	/* float32: a transposed copy of X or Hprev, and W^T packed, for our kernels (gru_cpu_gemm_outranks_blas) */
+	/* float32: a transposed copy of X or Hprev, and W^T packed, for our kernels (gru_cpu_own_batched_products) */
 	if (problem->dtype == GRU_FLOAT32) {
 		size_t gates, padded;
 

@@ -151,6 +151,12 @@ static void bench_shape(const shape *s, int reset_after, int runs, int threads)
 	ba.d_bias = db;
 	ba.workspace = bws;
 
+	/* and the previous shape's GEMMs alone ran just before: let OpenBLAS's workers go to sleep */
+	{
+		const struct timespec pause = {0, 200000000L};
+
+		nanosleep(&pause, NULL);
+	}
 	for (r = -2; r < runs; r++) {
 		double t0, t1, t2;
 
@@ -172,6 +178,15 @@ static void bench_shape(const shape *s, int reset_after, int runs, int threads)
 			tf[r] = t1 - t0;
 			tt[r] = t2 - t1;
 		}
+	}
+	/*
+	 * The GEMMs alone, after all our runs: OpenBLAS's workers spin for
+	 * ~0.1 s after each of its parallel calls (OPENBLAS_THREAD_TIMEOUT),
+	 * and timing ours right after them measured their spinning too
+	 * (gru_cpu_own_batched_products keeps our calls off OpenBLAS's threads).
+	 */
+	for (r = -2; r < runs; r++) {
+		double t0, t1, t2;
 
 		/* the forward's GEMMs alone */
 		t0 = now_ms();
