@@ -199,20 +199,20 @@ static void GRU_SFX(bwd_own_products)(const gru_problem *p, gru_kernel_isa isa, 
 
 	GRU_SFX(transpose)(x_gemm, rows, features, features, at);
 	if (p->reset_after) {
-		gru_gemm_rows_parallel(isa, features, 2 * units, rows, at, rows, dg, width, 0, 0, d_kernel, gates);
-		gru_gemm_rows_parallel(isa, features, units, rows, at, rows, dg + 3 * units, width, 0, 0,
+		gru_gemm_parallel(isa, features, 2 * units, rows, at, rows, dg, width, 0, 0, d_kernel, gates);
+		gru_gemm_parallel(isa, features, units, rows, at, rows, dg + 3 * units, width, 0, 0,
 				d_kernel + 2 * units, gates);
 		GRU_SFX(transpose)(hp_gemm, rows, units, units, at);
-		gru_gemm_rows_parallel(isa, units, gates, rows, at, rows, dg, width, 0, 0, d_recurrent, gates);
+		gru_gemm_parallel(isa, units, gates, rows, at, rows, dg, width, 0, 0, d_recurrent, gates);
 	} else {
-		gru_gemm_rows_parallel(isa, features, gates, rows, at, rows, dg, width, 0, 0, d_kernel, gates);
+		gru_gemm_parallel(isa, features, gates, rows, at, rows, dg, width, 0, 0, d_kernel, gates);
 		GRU_SFX(transpose)(hp_gemm, rows, units, units, at);
 		for (j = 0; j < 2; j++) {
-			gru_gemm_rows_parallel(isa, units, units, rows, at, rows, dg + j * units, width, 0, 0,
+			gru_gemm_parallel(isa, units, units, rows, at, rows, dg + j * units, width, 0, 0,
 					d_recurrent + j * units * units, units);
 		}
 		GRU_SFX(transpose)(aux, rows, units, units, at);
-		gru_gemm_rows_parallel(isa, units, units, rows, at, rows, dg + 2 * units, width, 0, 0,
+		gru_gemm_parallel(isa, units, units, rows, at, rows, dg + 2 * units, width, 0, 0,
 				d_recurrent + 2 * units * units, units);
 	}
 	if (d_inputs != NULL) {
@@ -228,13 +228,13 @@ static void GRU_SFX(bwd_own_products)(const gru_problem *p, gru_kernel_isa isa, 
 			gru_pack_block(isa, wpack, 2 * units, features, 0, 2 * units, 0, features, kernel, 1, gates);
 			gru_pack_clear(isa, wp_h, units, features);
 			gru_pack_block(isa, wp_h, units, features, 0, units, 0, features, kernel + 2 * units, 1, gates);
-			gru_gemm_rows_parallel(isa, rows, features, 2 * units, dg, width, wpack, 0, 1, 0, d_inputs, features);
-			gru_gemm_rows_parallel(isa, rows, features, units, dg + 3 * units, width, wp_h, 0, 1, 1, d_inputs,
+			gru_gemm_parallel(isa, rows, features, 2 * units, dg, width, wpack, 0, 1, 0, d_inputs, features);
+			gru_gemm_parallel(isa, rows, features, units, dg + 3 * units, width, wp_h, 0, 1, 1, d_inputs,
 					features);
 		} else {
 			gru_pack_clear(isa, wpack, gates, features);
 			gru_pack_block(isa, wpack, gates, features, 0, gates, 0, features, kernel, 1, gates);
-			gru_gemm_rows_parallel(isa, rows, features, gates, dg, width, wpack, 0, 1, 0, d_inputs, features);
+			gru_gemm_parallel(isa, rows, features, gates, dg, width, wpack, 0, 1, 0, d_inputs, features);
 		}
 	}
 }

@@ -599,15 +599,16 @@ int gru_cpu_own_batched_products(gru_kernel_isa isa)
 
 typedef struct {
 	gru_kernel_isa isa;
-	size_t n, k, lda, ldb, ldc;
+	size_t m, n, k, lda, ldb, ldc;
 	const float *a, *b;
 	int packed, accumulate;
 	float *c;
-} gru_gemm_rows_job;
+} gru_gemm_split_job;
 
+/* C = A . B on one thread's share: rows [r0, r1) of C. */
 static void gemm_rows(void *ctx, size_t r0, size_t r1)
 {
-	const gru_gemm_rows_job *o = (const gru_gemm_rows_job *)ctx;
+	const gru_gemm_split_job *o = (const gru_gemm_split_job *)ctx;
 
 	if (o->packed) {
 		gru_gemm_packed(o->isa, r1 - r0, o->n, o->k, o->a + r0 * o->lda, o->lda, o->b, o->accumulate,
@@ -618,12 +619,32 @@ static void gemm_rows(void *ctx, size_t r0, size_t r1)
 	}
 }
 
-void gru_gemm_rows_parallel(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *a, size_t lda,
+/* C = A . B on one thread's share: panels [p0, p1) of B, the columns [p0 nr, min(p1 nr, n)) of C. */
+static void gemm_panel_range(void *ctx, size_t p0, size_t p1)
+{
+	const gru_gemm_split_job *o = (const gru_gemm_split_job *)ctx;
+	const size_t nr = gru_pack_nr(o->isa);
+	const size_t c0 = p0 * nr, c1 = p1 * nr < o->n ? p1 * nr : o->n;
+
+	if (o->packed) {
+		gru_gemm_packed(o->isa, o->m, c1 - c0, o->k, o->a, o->lda, o->b + p0 * o->k * nr, o->accumulate,
+				o->c + c0, o->ldc);
+	} else {
+		gru_gemm_direct(o->isa, o->m, c1 - c0, o->k, o->a, o->lda, o->b + c0, o->ldb, o->accumulate, o->c + c0,
+				o->ldc);
+	}
+}
+
+void gru_gemm_parallel(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *a, size_t lda,
 		const float *b, size_t ldb, int packed, int accumulate, float *c, size_t ldc)
 {
-	gru_gemm_rows_job o;
+	const size_t nr = gru_pack_nr(isa);
+	const size_t panels = (n + nr - 1) / nr;
+	const double flops = 2.0 * (double)m * (double)n * (double)k;
+	gru_gemm_split_job o;
 
 	o.isa = isa;
+	o.m = m;
 	o.n = n;
 	o.k = k;
 	o.a = a;
@@ -634,5 +655,9 @@ void gru_gemm_rows_parallel(gru_kernel_isa isa, size_t m, size_t n, size_t k, co
 	o.accumulate = accumulate;
 	o.c = c;
 	o.ldc = ldc;
-	gru_cpu_run_rows(gemm_rows, &o, m, gru_cpu_loop_threads(m, 2.0 * (double)m * (double)n * (double)k));
+	if (n > m) {
+		gru_cpu_run_rows(gemm_panel_range, &o, panels, gru_cpu_loop_threads(panels, flops));
+	} else {
+		gru_cpu_run_rows(gemm_rows, &o, m, gru_cpu_loop_threads(m, flops));
+	}
 }
