@@ -27,7 +27,7 @@ static void GRU_ROWS(dropout_rows_inplace)(GRU_REAL *restrict v, const GRU_REAL 
 	}
 }
 
-/* acc += src * mask over n contiguous elements (acc, src, mask all [B, H]). */
+/* acc += src * mask over n contiguous elements. */
 GRU_ROWS_ATTR
 static void GRU_ROWS(add_dropped)(GRU_REAL *restrict acc, const GRU_REAL *restrict src,
 		const GRU_REAL *restrict mask, size_t n)
@@ -40,84 +40,93 @@ static void GRU_ROWS(add_dropped)(GRU_REAL *restrict acc, const GRU_REAL *restri
 }
 
 /*
- * First pass of one batch row: dh (the row of the state gradient) becomes
- * dh z, and the row of dg gets dz and dxh (and, reset_after, dr and dgh).
+ * The passes of a step work on a share (gru_cpu_backward_tmpl.h): batch
+ * rows [b0, b1) and units [u0, u0 + w). Pointers to rows of dh, dout, drh
+ * and the mask are offset by u0; dg's row too, its gate blocks units
+ * apart; `at` is the offset of the share's row in the trace (row * H + u0).
+ */
+
+/*
+ * First pass of one row of a share: dh (the row of the state gradient)
+ * becomes dh z, and the row of dg gets dz and dxh (and, reset_after, dr
+ * and dgh).
  */
 GRU_ROWS_ATTR
-static void GRU_ROWS(backward_row)(const gru_problem *p, GRU_REAL *restrict dh, const GRU_REAL *restrict dout,
-		int live, const GRU_SFX(bwd_trace) *tr, size_t row, GRU_REAL *restrict dg)
+static void GRU_ROWS(backward_row)(const gru_problem *p, size_t w, GRU_REAL *restrict dh,
+		const GRU_REAL *restrict dout, int live, const GRU_SFX(bwd_trace) *tr, size_t at, GRU_REAL *restrict dg)
 {
 	const size_t units = p->units;
-	const size_t width = p->reset_after ? 4 * units : 3 * units;
+	const size_t blocks = p->reset_after ? 4 : 3;
 	GRU_REAL *restrict dz = dg;
 	GRU_REAL *restrict dr = dg + units;
-	GRU_REAL *restrict dxh = dg + (p->reset_after ? 3 : 2) * units;
-	const GRU_REAL *restrict hp = tr->hprev + row * units;
-	const GRU_REAL *restrict z = tr->z + row * units;
-	const GRU_REAL *restrict hh = tr->hh + row * units;
+	GRU_REAL *restrict dxh = dg + (blocks - 1) * units;
+	const GRU_REAL *restrict hp = tr->hprev + at;
+	const GRU_REAL *restrict z = tr->z + at;
+	const GRU_REAL *restrict hh = tr->hh + at;
 	size_t j;
 
 	if (dout != NULL) {
-		for (j = 0; j < units; j++) {
+		for (j = 0; j < w; j++) {
 			dh[j] += dout[j];
 		}
 	}
 	if (!live) {
-		memset(dg, 0, width * sizeof(GRU_REAL));
+		for (j = 0; j < blocks; j++) {
+			memset(dg + j * units, 0, w * sizeof(GRU_REAL));
+		}
 		return;
 	}
-	for (j = 0; j < units; j++) {
+	for (j = 0; j < w; j++) {
 		const GRU_REAL d = dh[j];
 
 		dz[j] = d * (hp[j] - hh[j]);
 		dxh[j] = d * ((GRU_REAL)1 - z[j]);
 		dh[j] = d * z[j];
 	}
-	GRU_SFX(gru_mul_activation_grad)(p->recurrent_activation, z, dz, units);
-	GRU_SFX(gru_mul_activation_grad)(p->activation, hh, dxh, units);
+	GRU_SFX(gru_mul_activation_grad)(p->recurrent_activation, z, dz, w);
+	GRU_SFX(gru_mul_activation_grad)(p->activation, hh, dxh, w);
 	if (p->reset_after) {
-		const GRU_REAL *restrict r = tr->r + row * units;
-		const GRU_REAL *restrict ih = tr->aux + row * units;
+		const GRU_REAL *restrict r = tr->r + at;
+		const GRU_REAL *restrict ih = tr->aux + at;
 		GRU_REAL *restrict dgh = dg + 2 * units;
 
-		for (j = 0; j < units; j++) {
+		for (j = 0; j < w; j++) {
 			dr[j] = dxh[j] * ih[j];
 			dgh[j] = dxh[j] * r[j];
 		}
-		GRU_SFX(gru_mul_activation_grad)(p->recurrent_activation, r, dr, units);
+		GRU_SFX(gru_mul_activation_grad)(p->recurrent_activation, r, dr, w);
 	}
 }
 
 /*
- * reset before, second pass of one live row: drh = dxh U_h^T is known.
- * Without recurrent dropout (m NULL), dh gets drh r. With it (m the row of
- * the mask), the candidate read r * hd with hd = hprev m: dr uses hd, and
- * drh becomes drh r, the first part of the gradient of hd, which the
- * caller completes and adds to dh through the mask.
+ * reset before, second pass of one live row of a share: drh = dxh U_h^T
+ * is known. Without recurrent dropout (m NULL), dh gets drh r. With it
+ * (m the row of the mask), the candidate read r * hd with hd = hprev m: dr
+ * uses hd, and drh becomes drh r, the first part of the gradient of hd,
+ * which the caller completes and adds to dh through the mask.
  */
 GRU_ROWS_ATTR
-static void GRU_ROWS(backward_before_row)(const gru_problem *p, GRU_REAL *restrict dh,
-		GRU_REAL *restrict drh, const GRU_REAL *restrict m, const GRU_SFX(bwd_trace) *tr, size_t row,
+static void GRU_ROWS(backward_before_row)(const gru_problem *p, size_t w, GRU_REAL *restrict dh,
+		GRU_REAL *restrict drh, const GRU_REAL *restrict m, const GRU_SFX(bwd_trace) *tr, size_t at,
 		GRU_REAL *restrict dg)
 {
-	const size_t units = p->units;
-	GRU_REAL *restrict dr = dg + units;
-	const GRU_REAL *restrict hp = tr->hprev + row * units;
-	const GRU_REAL *restrict r = tr->r + row * units;
+	GRU_REAL *restrict dr = dg + p->units;
+	const GRU_REAL *restrict hp = tr->hprev + at;
+	const GRU_REAL *restrict r = tr->r + at;
 	size_t j;
 
 	if (m == NULL) {
-		for (j = 0; j < units; j++) {
+		for (j = 0; j < w; j++) {
 			dr[j] = drh[j] * hp[j];
 			dh[j] += drh[j] * r[j];
 		}
 	} else {
-		for (j = 0; j < units; j++) {
+		for (j = 0; j < w; j++) {
 			dr[j] = drh[j] * hp[j] * m[j];
 			drh[j] *= r[j];
 		}
 	}
-	GRU_SFX(gru_mul_activation_grad)(p->recurrent_activation, r, dr, units);
+	GRU_SFX(gru_mul_activation_grad)(p->recurrent_activation, r, dr, w);
 }
 
 GRU_ROWS_ATTR
@@ -142,40 +151,57 @@ static void GRU_ROWS(column_sums)(GRU_REAL *acc, const GRU_REAL *src, size_t row
 	}
 }
 
-/* First pass of step t over batch rows [b0, b1). */
+/* First pass of step t over a share. */
 GRU_ROWS_ATTR
-static void GRU_ROWS(pass_backward)(const gru_problem *p, GRU_REAL *dh, const GRU_REAL *dout, const uint8_t *mask,
-		size_t t, const GRU_SFX(bwd_trace) *tr, GRU_REAL *dg, size_t b0, size_t b1)
+static void GRU_ROWS(pass_backward)(const GRU_SFX(bwd_share) *sh, size_t t)
 {
-	const size_t units = p->units, steps = p->steps;
+	const GRU_SFX(bwd_loop) *c = sh->loop;
+	const gru_problem *p = c->p;
+	const size_t units = p->units, steps = p->steps, u0 = sh->u0;
 	const size_t width = p->reset_after ? 4 * units : 3 * units;
 	size_t b;
 
-	for (b = b0; b < b1; b++) {
+	for (b = sh->b0; b < sh->b1; b++) {
 		const size_t row = b * steps + t;
 
-		GRU_ROWS(backward_row)(p, dh + b * units,
-				(p->return_sequences && dout != NULL) ? dout + row * units : NULL,
-				mask == NULL || mask[row] != 0, tr, row, dg + row * width);
+		GRU_ROWS(backward_row)(p, sh->w, c->dh + b * units + u0,
+				(p->return_sequences && c->dout != NULL) ? c->dout + row * units + u0 : NULL,
+				c->mask == NULL || c->mask[row] != 0, &c->tr, row * units + u0, c->dg + row * width + u0);
 	}
 }
 
-/* reset before: second pass of step t, drh [B, H] known; rec_drop [B, H] or NULL. */
+/* reset before: second pass of step t over a share, drh known there. */
 GRU_ROWS_ATTR
-static void GRU_ROWS(pass_backward_before)(const gru_problem *p, GRU_REAL *dh, GRU_REAL *drh,
-		const GRU_REAL *rec_drop, const uint8_t *mask, size_t t, const GRU_SFX(bwd_trace) *tr, GRU_REAL *dg,
-		size_t b0, size_t b1)
+static void GRU_ROWS(pass_backward_before)(const GRU_SFX(bwd_share) *sh, size_t t)
 {
-	const size_t units = p->units, steps = p->steps;
+	const GRU_SFX(bwd_loop) *c = sh->loop;
+	const gru_problem *p = c->p;
+	const size_t units = p->units, steps = p->steps, u0 = sh->u0;
 	size_t b;
 
-	for (b = b0; b < b1; b++) {
+	for (b = sh->b0; b < sh->b1; b++) {
 		const size_t row = b * steps + t;
 
-		if (mask == NULL || mask[row] != 0) {
-			GRU_ROWS(backward_before_row)(p, dh + b * units, drh + b * units,
-					rec_drop != NULL ? rec_drop + b * units : NULL, tr, row, dg + row * 3 * units);
+		if (c->mask == NULL || c->mask[row] != 0) {
+			GRU_ROWS(backward_before_row)(p, sh->w, c->dh + b * units + u0, c->drh + b * units + u0,
+					c->rec_drop != NULL ? c->rec_drop + b * units + u0 : NULL, &c->tr, row * units + u0,
+					c->dg + row * 3 * units + u0);
 		}
+	}
+}
+
+/* With recurrent dropout, over a share: dh += drh * mask (the GEMMs' part of dh went through hd). */
+GRU_ROWS_ATTR
+static void GRU_ROWS(add_dropped_share)(const GRU_SFX(bwd_share) *sh)
+{
+	const GRU_SFX(bwd_loop) *c = sh->loop;
+	const size_t units = c->p->units;
+	size_t b;
+
+	for (b = sh->b0; b < sh->b1; b++) {
+		const size_t off = b * units + sh->u0;
+
+		GRU_ROWS(add_dropped)(c->dh + off, c->drh + off, c->rec_drop + off, sh->w);
 	}
 }
 

@@ -32,6 +32,29 @@ typedef struct {
 	const GRU_REAL *hprev, *z, *r, *hh, *aux;
 } GRU_SFX(bwd_trace);
 
+/* What the backward time loop reads, shared by its threads. */
+typedef struct {
+	const gru_problem *p;
+	const GRU_REAL *recurrent, *packed, *rec_drop, *dout, *upack;
+	GRU_REAL *dg, *dh, *drh;
+	const uint8_t *mask;
+	GRU_SFX(bwd_trace) tr;
+	int wide;
+#if GRU_PACKED
+	gru_kernel_isa isa;
+#endif
+} GRU_SFX(bwd_loop);
+
+/*
+ * One thread's share of the backward time loop: batch rows [b0, b1) and
+ * units [u0, u0 + w) of the state gradient; all units (the batch split)
+ * or all rows (the units split over a team, gru_cpu_threads.h).
+ */
+typedef struct {
+	const GRU_SFX(bwd_loop) *loop;
+	size_t b0, b1, u0, w;
+} GRU_SFX(bwd_share);
+
 /* The passes, for AVX-512 and AVX2+FMA where the compiler can target them, and for the build's baseline. */
 #if GRU_X86_WIDE
 # define GRU_ROWS(name) GRU_SFX(name##_wide512)
@@ -76,91 +99,113 @@ static inline void GRU_SFX(gemm_nt)(int wide, size_t rows, size_t ni, size_t nj,
 	}
 }
 
-/* What the backward time loop reads; shared by the threads, each on its own batch rows. */
-typedef struct {
-	const gru_problem *p;
-	const GRU_REAL *recurrent, *packed, *rec_drop, *dout, *upack;
-	GRU_REAL *dg, *dh, *drh;
-	const uint8_t *mask;
-	GRU_SFX(bwd_trace) tr;
-	int wide;
-#if GRU_PACKED
-	gru_kernel_isa isa;
-#endif
-} GRU_SFX(bwd_loop);
-
 /*
- * out (+)= A . V^T for m rows, V a block of the recurrent kernel:
- * which 0: U [H,3H] (k = 3H), 1: U_h (k = H), 2: [U_z|U_r] [H,2H] (k = 2H); n = H.
+ * out (+)= A . V^T over a share: its rows of A, its units' columns of V^T
+ * (out's columns u0.., out a [B, H] buffer), V a block of the recurrent
+ * kernel: which 0: U [H,3H] (k = 3H), 1: U_h (k = H), 2: [U_z|U_r] [H,2H]
+ * (k = 2H). Packed V^T is [k, H] in panels: a share's columns, starting at
+ * a multiple of GRU_PACK_NR_MAX, are its panels, u0 k floats in.
  */
-static inline void GRU_SFX(bwd_rec_gemm)(const GRU_SFX(bwd_loop) *c, int which, size_t m, const GRU_REAL *a,
-		size_t lda, int accumulate, GRU_REAL *out)
+static inline void GRU_SFX(bwd_rec_gemm)(const GRU_SFX(bwd_share) *sh, int which, const GRU_REAL *a, size_t lda,
+		int accumulate, GRU_REAL *out)
 {
-	const size_t units = c->p->units;
+	const GRU_SFX(bwd_loop) *c = sh->loop;
+	const size_t units = c->p->units, m = sh->b1 - sh->b0;
 	const size_t k = which == 0 ? 3 * units : which == 1 ? units : 2 * units;
+
+	out += sh->b0 * units + sh->u0;
 #if GRU_PACKED
 	if (c->upack != NULL) {
 		const GRU_REAL *pk = which == 2 ? c->upack + gru_packed_floats_bound(units, units) : c->upack;
 
-		gru_gemm_packed(c->isa, m, units, k, a, lda, pk, accumulate, out, units);
-	} else if (which == 2) {
-		/* too few steps to pack: U in place, its U_z and U_r blocks one after the other */
+		gru_gemm_packed(c->isa, m, sh->w, k, a, lda, pk + sh->u0 * k, accumulate, out, units);
+		return;
+	}
+#endif
+	/* not packed (float64, or too few steps): one share of all units */
+	if (which == 2) {
+		/* U in place, its U_z and U_r blocks one after the other */
 		GRU_SFX(gemm_nt)(c->wide, m, units, units, a, lda, c->recurrent, units, accumulate ? 1 : 0, out, units);
-		GRU_SFX(gemm_nt)(c->wide, m, units, units, a + units, lda, c->recurrent + units * units, units, 1, out, units);
+		GRU_SFX(gemm_nt)(c->wide, m, units, units, a + units, lda, c->recurrent + units * units, units, 1, out,
+				units);
 	} else {
 		const GRU_REAL *v = which == 0 ? c->recurrent : c->recurrent + 2 * units * units;
 
 		GRU_SFX(gemm_nt)(c->wide, m, units, k, a, lda, v, which == 0 ? 3 * units : units, accumulate ? 1 : 0,
 				out, units);
 	}
-#else
-	const GRU_REAL *v = which == 0 ? c->recurrent : which == 1 ? c->recurrent + 2 * units * units : c->packed;
-	const size_t ldv = which == 0 ? 3 * units : which == 1 ? units : 2 * units;
-
-	GRU_SFX(gemm_nt)(c->wide, m, units, k, a, lda, v, ldv, accumulate ? 1 : 0, out, units);
-#endif
 }
 
-/* The backward time loop over batch rows [b0, b1); rows never interact. */
-static void GRU_SFX(bwd_rows)(void *ctx, size_t b0, size_t b1)
+/* The backward time loop over a share; team: the share's team when the units are split (NULL: none). */
+static void GRU_SFX(bwd_run_share)(const GRU_SFX(bwd_share) *sh, gru_team *team)
 {
-	const GRU_SFX(bwd_loop) *c = (const GRU_SFX(bwd_loop) *)ctx;
+	const GRU_SFX(bwd_loop) *c = sh->loop;
 	const gru_problem *p = c->p;
-	const size_t steps = p->steps, units = p->units, m = b1 - b0;
+	const size_t steps = p->steps, units = p->units;
 	const size_t width = p->reset_after ? 4 * units : 3 * units;
 	const size_t dg_ld = steps * width;
 	const int wide = c->wide;
-	GRU_REAL *dh = c->dh + b0 * units, *drh = c->drh + b0 * units;
-	const GRU_REAL *mrec = c->rec_drop != NULL ? c->rec_drop + b0 * units : NULL;
 	size_t s;
 
 	for (s = steps; s-- > 0;) {
 		const size_t t = p->go_backwards ? steps - 1 - s : s;
-		const GRU_REAL *dg_rows = c->dg + t * width + b0 * dg_ld;
+		const GRU_REAL *dg_rows = c->dg + t * width + sh->b0 * dg_ld;
 
-		GRU_PASS(pass_backward)(p, c->dh, c->dout, c->mask, t, &c->tr, c->dg, b0, b1);
+		GRU_PASS(pass_backward)(sh, t);
+		/* the GEMMs read every unit's gate gradients */
+		gru_team_barrier(team);
 		if (p->reset_after) {
-			if (mrec == NULL) {
+			if (c->rec_drop == NULL) {
 				/* dh += [dz | dr | dgh] U^T */
-				GRU_SFX(bwd_rec_gemm)(c, 0, m, dg_rows, dg_ld, 1, dh);
+				GRU_SFX(bwd_rec_gemm)(sh, 0, dg_rows, dg_ld, 1, c->dh);
 			} else {
 				/* the GEMM read hd = hprev m: dh += ([dz | dr | dgh] U^T) m */
-				GRU_SFX(bwd_rec_gemm)(c, 0, m, dg_rows, dg_ld, 0, drh);
-				GRU_PASS(add_dropped)(dh, drh, mrec, m * units);
+				GRU_SFX(bwd_rec_gemm)(sh, 0, dg_rows, dg_ld, 0, c->drh);
+				GRU_PASS(add_dropped_share)(sh);
 			}
 		} else {
-			GRU_SFX(bwd_rec_gemm)(c, 1, m, dg_rows + 2 * units, dg_ld, 0, drh);
-			GRU_PASS(pass_backward_before)(p, c->dh, c->drh, c->rec_drop, c->mask, t, &c->tr, c->dg, b0, b1);
-			if (mrec == NULL) {
-				GRU_SFX(bwd_rec_gemm)(c, 2, m, dg_rows, dg_ld, 1, dh);
+			GRU_SFX(bwd_rec_gemm)(sh, 1, dg_rows + 2 * units, dg_ld, 0, c->drh);
+			GRU_PASS(pass_backward_before)(sh, t);
+			gru_team_barrier(team);
+			if (c->rec_drop == NULL) {
+				GRU_SFX(bwd_rec_gemm)(sh, 2, dg_rows, dg_ld, 1, c->dh);
 			} else {
 				/* drh holds drh r; the gradient of hd is that plus [dz|dr] [U_z|U_r]^T */
-				GRU_SFX(bwd_rec_gemm)(c, 2, m, dg_rows, dg_ld, 1, drh);
-				GRU_PASS(add_dropped)(dh, drh, mrec, m * units);
+				GRU_SFX(bwd_rec_gemm)(sh, 2, dg_rows, dg_ld, 1, c->drh);
+				GRU_PASS(add_dropped_share)(sh);
 			}
 		}
 	}
 }
+
+/* The batch split: rows [b0, b1), all units (rows never interact: no barrier). */
+static void GRU_SFX(bwd_rows)(void *ctx, size_t b0, size_t b1)
+{
+	GRU_SFX(bwd_share) sh;
+
+	sh.loop = (const GRU_SFX(bwd_loop) *)ctx;
+	sh.b0 = b0;
+	sh.b1 = b1;
+	sh.u0 = 0;
+	sh.w = sh.loop->p->units;
+	GRU_SFX(bwd_run_share)(&sh, NULL);
+}
+
+#if GRU_PACKED
+/* The units split: member `index` runs its units' columns of the state gradient on all rows. */
+static void GRU_SFX(bwd_team)(void *ctx, size_t index, size_t count, gru_team *team)
+{
+	GRU_SFX(bwd_share) sh;
+	size_t u1;
+
+	sh.loop = (const GRU_SFX(bwd_loop) *)ctx;
+	sh.b0 = 0;
+	sh.b1 = sh.loop->p->batch;
+	gru_unit_share(sh.loop->p->units, index, count, GRU_PACK_NR_MAX, &sh.u0, &u1);
+	sh.w = u1 - sh.u0;
+	GRU_SFX(bwd_run_share)(&sh, team);
+}
+#endif
 
 #if GRU_PACKED
 /* dst [cols, rows] = src [rows, cols]^T (source leading dimension lds), in 16 x 16 tiles. */
@@ -267,7 +312,8 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 	const GRU_REAL *hp_gemm;
 	const int wide = gru_cpu_pass_level();
 	GRU_SFX(bwd_loop) loop;
-	size_t threads = 1;
+	const double step_flops = 2.0 * (double)batch * (double)units * (double)gates;
+	size_t threads = 1, team = 1;
 	size_t j, k;
 	int own = 0;   /* the batched products on our kernels rather than OpenBLAS */
 
@@ -319,7 +365,14 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 					1, units);
 		}
 	}
-	threads = gru_cpu_loop_threads(batch, 2.0 * (double)batch * (double)steps * (double)units * (double)gates);
+	threads = gru_cpu_loop_threads(batch, step_flops * (double)steps);
+	if (loop.upack != NULL) {
+		/* the units split where the batch cannot use as many threads, as in the forward */
+		team = gru_cpu_team_threads(units, step_flops * (double)steps, step_flops);
+		if (team <= threads) {
+			team = 1;
+		}
+	}
 #else
 	loop.upack = NULL;
 	if (!p->reset_after) {
@@ -330,6 +383,8 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 	}
 #endif
 	(void)k;
+	(void)team;
+	(void)step_flops;
 
 	loop.p = p;
 	loop.recurrent = recurrent;
@@ -342,7 +397,14 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 	loop.mask = a->mask;
 	loop.tr = tr;
 	loop.wide = wide;
-	gru_cpu_run_rows(GRU_SFX(bwd_rows), &loop, batch, threads);
+#if GRU_PACKED
+	if (team > 1) {
+		gru_team_run(GRU_SFX(bwd_team), &loop, team);
+	} else
+#endif
+	{
+		gru_cpu_run_rows(GRU_SFX(bwd_rows), &loop, batch, threads);
+	}
 
 	if (a->d_initial_state != NULL) {
 		memcpy(a->d_initial_state, dh, batch * units * sizeof(GRU_REAL));
