@@ -235,7 +235,7 @@ static void GRU_SFX(transpose)(const GRU_REAL *src, size_t rows, size_t cols, si
  */
 static void GRU_SFX(bwd_own_products)(const gru_problem *p, gru_kernel_isa isa, const GRU_REAL *x_gemm,
 		const GRU_REAL *hp_gemm, const GRU_REAL *aux, const GRU_REAL *dg, const GRU_REAL *kernel, GRU_REAL *at,
-		GRU_REAL *wpack, GRU_REAL *d_kernel, GRU_REAL *d_recurrent, GRU_REAL *d_inputs)
+		GRU_REAL *wpack, GRU_REAL *bpack, GRU_REAL *d_kernel, GRU_REAL *d_recurrent, GRU_REAL *d_inputs)
 {
 	const size_t units = p->units, gates = 3 * units, features = p->features;
 	const size_t rows = p->batch * p->steps;
@@ -244,21 +244,21 @@ static void GRU_SFX(bwd_own_products)(const gru_problem *p, gru_kernel_isa isa, 
 
 	GRU_SFX(transpose)(x_gemm, rows, features, features, at);
 	if (p->reset_after) {
-		gru_gemm_parallel(isa, features, 2 * units, rows, at, rows, dg, width, 0, 0, d_kernel, gates);
+		gru_gemm_parallel(isa, features, 2 * units, rows, at, rows, dg, width, 0, 0, d_kernel, gates, bpack);
 		gru_gemm_parallel(isa, features, units, rows, at, rows, dg + 3 * units, width, 0, 0,
-				d_kernel + 2 * units, gates);
+				d_kernel + 2 * units, gates, bpack);
 		GRU_SFX(transpose)(hp_gemm, rows, units, units, at);
-		gru_gemm_parallel(isa, units, gates, rows, at, rows, dg, width, 0, 0, d_recurrent, gates);
+		gru_gemm_parallel(isa, units, gates, rows, at, rows, dg, width, 0, 0, d_recurrent, gates, bpack);
 	} else {
-		gru_gemm_parallel(isa, features, gates, rows, at, rows, dg, width, 0, 0, d_kernel, gates);
+		gru_gemm_parallel(isa, features, gates, rows, at, rows, dg, width, 0, 0, d_kernel, gates, bpack);
 		GRU_SFX(transpose)(hp_gemm, rows, units, units, at);
 		for (j = 0; j < 2; j++) {
 			gru_gemm_parallel(isa, units, units, rows, at, rows, dg + j * units, width, 0, 0,
-					d_recurrent + j * units * units, units);
+					d_recurrent + j * units * units, units, bpack);
 		}
 		GRU_SFX(transpose)(aux, rows, units, units, at);
 		gru_gemm_parallel(isa, units, units, rows, at, rows, dg + 2 * units, width, 0, 0,
-				d_recurrent + 2 * units * units, units);
+				d_recurrent + 2 * units * units, units, bpack);
 	}
 	if (d_inputs != NULL) {
 		if (p->reset_after) {
@@ -273,13 +273,13 @@ static void GRU_SFX(bwd_own_products)(const gru_problem *p, gru_kernel_isa isa, 
 			gru_pack_block(isa, wpack, 2 * units, features, 0, 2 * units, 0, features, kernel, 1, gates);
 			gru_pack_clear(isa, wp_h, units, features);
 			gru_pack_block(isa, wp_h, units, features, 0, units, 0, features, kernel + 2 * units, 1, gates);
-			gru_gemm_parallel(isa, rows, features, 2 * units, dg, width, wpack, 0, 1, 0, d_inputs, features);
+			gru_gemm_parallel(isa, rows, features, 2 * units, dg, width, wpack, 0, 1, 0, d_inputs, features, NULL);
 			gru_gemm_parallel(isa, rows, features, units, dg + 3 * units, width, wp_h, 0, 1, 1, d_inputs,
-					features);
+					features, NULL);
 		} else {
 			gru_pack_clear(isa, wpack, gates, features);
 			gru_pack_block(isa, wpack, gates, features, 0, gates, 0, features, kernel, 1, gates);
-			gru_gemm_parallel(isa, rows, features, gates, dg, width, wpack, 0, 1, 0, d_inputs, features);
+			gru_gemm_parallel(isa, rows, features, gates, dg, width, wpack, 0, 1, 0, d_inputs, features, NULL);
 		}
 	}
 }
@@ -425,7 +425,7 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 	if (rows > GRU_DIRECT_MAX_ROWS && gru_cpu_own_batched_products(loop.isa)) {
 		own = 1;
 		GRU_SFX(bwd_own_products)(p, loop.isa, x_gemm, hp_gemm, tr.aux, dg, kernel, (GRU_REAL *)(base + lay.at),
-				(GRU_REAL *)(base + lay.wpack), d_kernel, d_recurrent, d_inputs);
+				(GRU_REAL *)(base + lay.wpack), (GRU_REAL *)(base + lay.bpack), d_kernel, d_recurrent, d_inputs);
 	}
 #endif
 	if (p->reset_after) {

@@ -363,7 +363,8 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 
 		gru_pack_clear(loop.isa, wp, features, gates);
 		gru_pack_block(loop.isa, wp, features, gates, 0, features, 0, gates, kernel, gates, 1);
-		gru_gemm_parallel(loop.isa, batch * steps, gates, features, x_gemm, features, wp, 0, 1, 0, xw, gates);
+		gru_gemm_parallel(loop.isa, batch * steps, gates, features, x_gemm, features, wp, 0, 1, 0, xw, gates,
+				NULL);
 	} else
 #endif
 	{

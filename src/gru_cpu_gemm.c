@@ -20,7 +20,7 @@
 # define GRU_GEMM_X86 0
 #endif
 
-#define GRU_KC 256
+#define GRU_KC GRU_GEMM_KC
 /* rows per block of A (a multiple of both kernels' row counts, 6 and 3) */
 #define GRU_MC 144
 /* rows of a transposed source packed per pass (see gru_pack_block) */
@@ -602,7 +602,7 @@ typedef struct {
 	size_t m, n, k, lda, ldb, ldc;
 	const float *a, *b;
 	int packed, accumulate;
-	float *c;
+	float *c, *scratch;
 } gru_gemm_split_job;
 
 /* C = A . B on one thread's share: rows [r0, r1) of C. */
@@ -626,6 +626,21 @@ static void gemm_panel_range(void *ctx, size_t p0, size_t p1)
 	const size_t nr = gru_pack_nr(o->isa);
 	const size_t c0 = p0 * nr, c1 = p1 * nr < o->n ? p1 * nr : o->n;
 
+	if (!o->packed && o->scratch != NULL) {
+		/* this thread's panels of B, packed one K slice at a time (see GRU_GEMM_KC) */
+		float *slice = o->scratch + p0 * GRU_KC * nr;
+		size_t k0;
+
+		for (k0 = 0; k0 < o->k; k0 += GRU_KC) {
+			const size_t kc = o->k - k0 < GRU_KC ? o->k - k0 : GRU_KC;
+
+			gru_pack_clear(o->isa, slice, kc, c1 - c0);
+			gru_pack_block(o->isa, slice, kc, c1 - c0, 0, kc, 0, c1 - c0, o->b + k0 * o->ldb + c0, o->ldb, 1);
+			gru_gemm_packed(o->isa, o->m, c1 - c0, kc, o->a + k0, o->lda, slice, o->accumulate || k0 > 0,
+					o->c + c0, o->ldc);
+		}
+		return;
+	}
 	if (o->packed) {
 		gru_gemm_packed(o->isa, o->m, c1 - c0, o->k, o->a, o->lda, o->b + p0 * o->k * nr, o->accumulate,
 				o->c + c0, o->ldc);
@@ -636,7 +651,7 @@ static void gemm_panel_range(void *ctx, size_t p0, size_t p1)
 }
 
 void gru_gemm_parallel(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *a, size_t lda,
-		const float *b, size_t ldb, int packed, int accumulate, float *c, size_t ldc)
+		const float *b, size_t ldb, int packed, int accumulate, float *c, size_t ldc, float *scratch)
 {
 	const size_t nr = gru_pack_nr(isa);
 	const size_t panels = (n + nr - 1) / nr;
@@ -655,6 +670,7 @@ void gru_gemm_parallel(gru_kernel_isa isa, size_t m, size_t n, size_t k, const f
 	o.accumulate = accumulate;
 	o.c = c;
 	o.ldc = ldc;
+	o.scratch = scratch;
 	if (n > m) {
 		gru_cpu_run_rows(gemm_panel_range, &o, panels, gru_cpu_loop_threads(panels, flops));
 	} else {

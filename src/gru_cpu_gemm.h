@@ -105,6 +105,17 @@ int gru_cpu_own_batched_products(gru_kernel_isa isa);
  * 14-21 ms that way, as slow as one thread).
  */
 void gru_gemm_parallel(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *a, size_t lda,
-		const float *b, size_t ldb, int packed, int accumulate, float *c, size_t ldc);
+		const float *b, size_t ldb, int packed, int accumulate, float *c, size_t ldc, float *scratch);
+
+/*
+ * K slice of our GEMMs; gru_gemm_parallel()'s scratch (NULL: none) holds
+ * GRU_GEMM_KC x n rounded up to GRU_PACK_NR_MAX floats. With B in place
+ * and C split by columns, each thread then packs its columns of B one K
+ * slice at a time and runs all the rows of A over them: read in place, a
+ * panel's rows are ldb apart (dG's rows, 4H floats: a multiple of 4 KiB
+ * when H is a power of two), each a separate miss the prefetchers do not
+ * follow, and they share one set of L1.
+ */
+#define GRU_GEMM_KC 256
 
 #endif /* RINDOW_GRU_CPU_GEMM_H */

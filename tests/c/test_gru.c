@@ -670,12 +670,14 @@ static void test_backward_larger(void)
 }
 
 /*
- * Shapes large enough for the float32 time loops to split the batch over
- * threads (gru_cpu_loop_threads(), when OpenBLAS has more than one), with
- * row counts that are not multiples of the micro-kernels' row blocks and
- * units that are not multiples of their panels: the forward against the
- * naive reference, the float32 gradients against the float64 core's
- * (single-threaded, on OpenBLAS), which the finite differences check.
+ * Shapes large enough for the float32 time loops to run on two threads
+ * (OpenBLAS's thread count, set here): split by batch rows
+ * (gru_cpu_loop_threads()) with row counts that are not multiples of the
+ * micro-kernels' row blocks and units that are not multiples of their
+ * panels, and split by units over a team (gru_cpu_team_threads(): too few
+ * rows to split) with a last share that ends inside a panel. The forward
+ * against the naive reference, the float32 gradients against the float64
+ * core's (single-threaded, on OpenBLAS), which the finite differences check.
  */
 static double *dropout_mask(size_t n, int pattern);
 

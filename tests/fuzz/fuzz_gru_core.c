@@ -26,8 +26,8 @@
  *     forward's outputs (a masked step does not read its inputs).
  * NaN/Inf/huge/denormal data elsewhere: must not crash; nothing compared.
  * With FUZZ_BIG=1 in the environment, inputs with f3 = 0xFF are problems
- * big enough for the core's threaded time loop (batch rows split across
- * FUZZ_THREADS threads, default 2). They take seconds each, so they are off
+ * big enough for the core's threaded time loops (batch rows, or units,
+ * split across FUZZ_THREADS threads, default 2). They take seconds each, so they are off
  * by default (libFuzzer would breed them); make threads replays the seeds
  * with them on.
  *
@@ -307,16 +307,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/*
 	 * Rarely a big problem: over GRU_THREAD_MIN_FLOPS of recurrent work
 	 * (2*B*T*H*3H >= 8e6) and 4+ rows a thread, so the time loop splits
-	 * the batch across threads (FUZZ_THREADS, default 2). No finite
-	 * differences there: they would take seconds.
+	 * the batch across threads (FUZZ_THREADS, default 2); or, one time in
+	 * four, 3 rows (too few to split) and 240+ units with a step of over
+	 * GRU_TEAM_MIN_STEP_FLOPS, so that float32 splits the units over a
+	 * team. No finite differences there: they would take seconds.
 	 */
 	big = f3 == 0xFF && big_enabled();
 	if (big) {
 		uint8_t g = rd_u8(&rd);
+		uint8_t u = rd_u8(&rd);
 
-		pr.batch = 12 + g % 13;
 		pr.steps = 14 + (g >> 4) % 3;
-		pr.units = 96 + rd_u8(&rd) % 33;
+		if ((u & 3) == 0) {
+			pr.batch = 3;
+			pr.units = 240 + (u >> 2) % 33;
+		} else {
+			pr.batch = 12 + g % 13;
+			pr.units = 96 + u % 33;
+		}
 	}
 	invalid_act = 0;
 	pr.activation = (gru_activation)(a1 % 6);
