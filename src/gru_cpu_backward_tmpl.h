@@ -367,11 +367,7 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 	}
 	threads = gru_cpu_loop_threads(batch, step_flops * (double)steps);
 	if (loop.upack != NULL) {
-		/* the units split where the batch cannot use as many threads, as in the forward */
-		team = gru_cpu_team_threads(units, step_flops * (double)steps, step_flops);
-		if (team <= threads) {
-			team = 1;
-		}
+		team = gru_cpu_units_team(batch, units, step_flops * (double)steps, step_flops);
 	}
 #else
 	loop.upack = NULL;
@@ -383,7 +379,6 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 	}
 #endif
 	(void)k;
-	(void)team;
 	(void)step_flops;
 
 	loop.p = p;
@@ -398,13 +393,10 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 	loop.tr = tr;
 	loop.wide = wide;
 #if GRU_PACKED
-	if (team > 1) {
-		gru_team_run(GRU_SFX(bwd_team), &loop, team);
-	} else
+	gru_cpu_run_loop(GRU_SFX(bwd_team), GRU_SFX(bwd_rows), &loop, batch, team, threads);
+#else
+	gru_cpu_run_loop(NULL, GRU_SFX(bwd_rows), &loop, batch, team, threads);
 #endif
-	{
-		gru_cpu_run_rows(GRU_SFX(bwd_rows), &loop, batch, threads);
-	}
 
 	if (a->d_initial_state != NULL) {
 		memcpy(a->d_initial_state, dh, batch * units * sizeof(GRU_REAL));

@@ -306,18 +306,8 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 	threads = gru_cpu_loop_threads(batch, step_flops * (double)steps);
 	if (steps >= GRU_PACK_MIN_STEPS) {
 		loop.upack = (GRU_REAL *)(base + lay.upack);
-		team = gru_cpu_team_threads(units, step_flops * (double)steps, step_flops);
-		if (team <= threads) {
-			/*
-			 * The units are split only where the batch cannot use as many
-			 * threads: with enough rows both splits measured the same
-			 * (B=64, H=256 and 512), and the batch split needs no barriers
-			 * (B=8, H=256: 6% faster); with few rows the units split is
-			 * what makes a second core useful, and each thread's share of
-			 * the kernel stays in its L2 (B=4, H=512: 18.6 -> 9.6 ms; B=1,
-			 * H=1024: 66 -> 37 ms, two threads).
-			 */
-			team = 1;
+		team = gru_cpu_units_team(batch, units, step_flops * (double)steps, step_flops);
+		if (team <= 1) {
 			/* one share of all units, packed here for every thread of the batch split */
 			GRU_SFX(fwd_pack_share)(&loop, 0, units);
 		}
@@ -332,7 +322,6 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 	}
 #endif
 	(void)k;
-	(void)team;
 	(void)step_flops;
 	if (a->initial_state != NULL) {
 		memcpy(h, a->initial_state, batch * units * sizeof(GRU_REAL));
@@ -386,13 +375,10 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 	loop.tr = tr;
 	loop.wide = wide;
 #if GRU_PACKED
-	if (team > 1) {
-		gru_team_run(GRU_SFX(fwd_team), &loop, team);
-	} else
+	gru_cpu_run_loop(GRU_SFX(fwd_team), GRU_SFX(fwd_rows), &loop, batch, team, threads);
+#else
+	gru_cpu_run_loop(NULL, GRU_SFX(fwd_rows), &loop, batch, team, threads);
 #endif
-	{
-		gru_cpu_run_rows(GRU_SFX(fwd_rows), &loop, batch, threads);
-	}
 
 	/* the last step wrote the state buffer steps % 2 */
 	h += (steps & 1) * batch * units;

@@ -50,6 +50,13 @@ size_t gru_cpu_team_threads(size_t units, double flops, double step_flops)
 	return n > 1 ? n : 1;
 }
 
+size_t gru_cpu_units_team(size_t rows, size_t units, double flops, double step_flops)
+{
+	const size_t team = gru_cpu_team_threads(units, flops, step_flops);
+
+	return team > gru_cpu_loop_threads(rows, flops) ? team : 1;
+}
+
 void gru_unit_share(size_t units, size_t index, size_t count, size_t align, size_t *u0, size_t *u1)
 {
 	/* units * count cannot overflow: units * units * 3 floats is the checked size of the recurrent kernel */
@@ -223,4 +230,14 @@ void gru_team_run(gru_team_fn fn, void *ctx, size_t threads)
 	(void)threads;
 	fn(ctx, 0, 1, &team);
 #endif
+}
+
+void gru_cpu_run_loop(gru_team_fn team_fn, gru_rows_fn rows_fn, void *ctx, size_t rows, size_t team,
+		size_t threads)
+{
+	if (team_fn != NULL && team > 1) {
+		gru_team_run(team_fn, ctx, team);
+	} else {
+		gru_cpu_run_rows(rows_fn, ctx, rows, threads);
+	}
 }
