@@ -605,7 +605,7 @@ typedef struct {
 	float *c, *scratch;
 } gru_gemm_split_job;
 
-/* C = A . B on one thread's share: rows [r0, r1) of C. */
+/* C = A . B on a chunk: rows [r0, r1) of C. */
 static void gemm_rows(void *ctx, size_t r0, size_t r1)
 {
 	const gru_gemm_split_job *o = (const gru_gemm_split_job *)ctx;
@@ -619,7 +619,7 @@ static void gemm_rows(void *ctx, size_t r0, size_t r1)
 	}
 }
 
-/* C = A . B on one thread's share: panels [p0, p1) of B, the columns [p0 nr, min(p1 nr, n)) of C. */
+/* C = A . B on a chunk: panels [p0, p1) of B, the columns [p0 nr, min(p1 nr, n)) of C. */
 static void gemm_panel_range(void *ctx, size_t p0, size_t p1)
 {
 	const gru_gemm_split_job *o = (const gru_gemm_split_job *)ctx;
@@ -671,9 +671,14 @@ void gru_gemm_parallel(gru_kernel_isa isa, size_t m, size_t n, size_t k, const f
 	o.c = c;
 	o.ldc = ldc;
 	o.scratch = scratch;
+	/* a few chunks a thread, taken as each thread finishes one (gru_cpu_run_chunks) */
 	if (n > m) {
-		gru_cpu_run_rows(gemm_panel_range, &o, panels, gru_cpu_loop_threads(panels, flops));
+		const size_t threads = gru_cpu_loop_threads(panels, flops);
+
+		gru_cpu_run_chunks(gemm_panel_range, &o, panels, (panels + 2 * threads - 1) / (2 * threads), threads);
 	} else {
-		gru_cpu_run_rows(gemm_rows, &o, m, gru_cpu_loop_threads(m, flops));
+		const size_t threads = gru_cpu_loop_threads(m, flops);
+
+		gru_cpu_run_chunks(gemm_rows, &o, m, (m + 4 * threads - 1) / (4 * threads), threads);
 	}
 }

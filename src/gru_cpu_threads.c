@@ -124,6 +124,62 @@ void gru_cpu_run_rows(gru_rows_fn fn, void *ctx, size_t rows, size_t threads)
 #endif
 }
 
+typedef struct {
+	gru_rows_fn fn;
+	void *ctx;
+	size_t count, chunk;
+	size_t next;          /* the next chunk to hand out */
+} gru_chunks_job;
+
+static void *gru_chunks_worker(void *arg)
+{
+	gru_chunks_job *job = (gru_chunks_job *)arg;
+
+	for (;;) {
+#if GRU_HAVE_PTHREAD
+		const size_t i = __atomic_fetch_add(&job->next, 1, __ATOMIC_RELAXED);
+#else
+		const size_t i = job->next++;
+#endif
+		const size_t i0 = i * job->chunk;
+
+		if (i0 >= job->count) {
+			return NULL;
+		}
+		job->fn(job->ctx, i0, job->count - i0 < job->chunk ? job->count : i0 + job->chunk);
+	}
+}
+
+void gru_cpu_run_chunks(gru_rows_fn fn, void *ctx, size_t count, size_t chunk, size_t threads)
+{
+	gru_chunks_job job;
+#if GRU_HAVE_PTHREAD
+	pthread_t ids[GRU_MAX_THREADS];
+	size_t i, started = 1;
+#endif
+
+	job.fn = fn;
+	job.ctx = ctx;
+	job.count = count;
+	job.chunk = chunk > 0 ? chunk : 1;
+	job.next = 0;
+	if (threads > GRU_MAX_THREADS) {
+		threads = GRU_MAX_THREADS;
+	}
+#if GRU_HAVE_PTHREAD
+	for (i = 1; i < threads && pthread_create(&ids[i], NULL, gru_chunks_worker, &job) == 0; i++) {
+		started++;
+	}
+	gru_chunks_worker(&job);
+	for (i = 1; i < started; i++) {
+		pthread_join(ids[i], NULL);
+	}
+#else
+	(void)threads;
+	gru_chunks_worker(&job);
+#endif
+}
+
 /*
  * Sense-counting barrier: the last member to arrive resets the count and
  * moves the generation on; the others wait for the generation to change.

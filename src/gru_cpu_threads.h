@@ -28,6 +28,16 @@ typedef void (*gru_rows_fn)(void *ctx, size_t b0, size_t b1);
 void gru_cpu_run_rows(gru_rows_fn fn, void *ctx, size_t rows, size_t threads);
 
 /*
+ * fn(ctx, i0, i1) over [0, count) in chunks of `chunk`, handed out in turn
+ * to up to `threads` threads, each taking the next as it finishes one: for
+ * products whose parts are independent (gru_gemm_parallel). The vCPUs of a
+ * virtual machine run at uneven speeds (here one measured ~40% slower than
+ * the other, from the host's steal time), and a fixed split waits for the
+ * slowest. threads <= 1 (or a failed thread start) runs them on the caller.
+ */
+void gru_cpu_run_chunks(gru_rows_fn fn, void *ctx, size_t count, size_t chunk, size_t threads);
+
+/*
  * How many threads a time loop of `rows` batch rows and `flops` recurrent
  * FLOPs should use when split by rows: OpenBLAS's thread count
  * (openblas_set_num_threads, Runtime::setBlasThreads), but one thread while
