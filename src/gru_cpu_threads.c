@@ -199,7 +199,7 @@ typedef struct {
 	gru_team *team;
 } gru_team_job;
 
-/* Spins before yielding: ~10 us of pause instructions, then sched_yield() between looks. */
+/* Spins before yielding: 2000 pause instructions (0.01 to 0.1 ms, by CPU model), then sched_yield() between looks. */
 #define GRU_SPINS_BEFORE_YIELD 2000
 
 #if GRU_HAVE_PTHREAD
