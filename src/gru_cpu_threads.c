@@ -67,66 +67,6 @@ void gru_unit_share(size_t units, size_t index, size_t count, size_t align, size
 typedef struct {
 	gru_rows_fn fn;
 	void *ctx;
-	size_t b0, b1;
-} gru_rows_job;
-
-#if GRU_HAVE_PTHREAD
-static void *gru_rows_thread(void *arg)
-{
-	const gru_rows_job *job = (const gru_rows_job *)arg;
-
-	job->fn(job->ctx, job->b0, job->b1);
-	return NULL;
-}
-#endif
-
-void gru_cpu_run_rows(gru_rows_fn fn, void *ctx, size_t rows, size_t threads)
-{
-	gru_rows_job jobs[GRU_MAX_THREADS];
-#if GRU_HAVE_PTHREAD
-	pthread_t ids[GRU_MAX_THREADS];
-	int started[GRU_MAX_THREADS];
-#endif
-	size_t i;
-
-	if (threads > GRU_MAX_THREADS) {
-		threads = GRU_MAX_THREADS;
-	}
-	if (threads > rows) {
-		threads = rows;
-	}
-	if (threads <= 1) {
-		fn(ctx, 0, rows);
-		return;
-	}
-	for (i = 0; i < threads; i++) {
-		jobs[i].fn = fn;
-		jobs[i].ctx = ctx;
-		jobs[i].b0 = rows * i / threads;
-		jobs[i].b1 = rows * (i + 1) / threads;
-	}
-#if GRU_HAVE_PTHREAD
-	for (i = 1; i < threads; i++) {
-		started[i] = pthread_create(&ids[i], NULL, gru_rows_thread, &jobs[i]) == 0;
-	}
-	fn(ctx, jobs[0].b0, jobs[0].b1);
-	for (i = 1; i < threads; i++) {
-		if (started[i]) {
-			pthread_join(ids[i], NULL);
-		} else {
-			fn(ctx, jobs[i].b0, jobs[i].b1);
-		}
-	}
-#else
-	for (i = 0; i < threads; i++) {
-		fn(ctx, jobs[i].b0, jobs[i].b1);
-	}
-#endif
-}
-
-typedef struct {
-	gru_rows_fn fn;
-	void *ctx;
 	size_t count, chunk;
 	size_t next;          /* the next chunk to hand out */
 } gru_chunks_job;
@@ -178,6 +118,19 @@ void gru_cpu_run_chunks(gru_rows_fn fn, void *ctx, size_t count, size_t chunk, s
 	(void)threads;
 	gru_chunks_worker(&job);
 #endif
+}
+
+/* One chunk per thread: the same runner, each thread taking one range (a late one may find none left). */
+void gru_cpu_run_rows(gru_rows_fn fn, void *ctx, size_t rows, size_t threads)
+{
+	if (threads > rows) {
+		threads = rows;
+	}
+	if (threads <= 1) {
+		fn(ctx, 0, rows);
+		return;
+	}
+	gru_cpu_run_chunks(fn, ctx, rows, (rows + threads - 1) / threads, threads);
 }
 
 /*
