@@ -671,14 +671,16 @@ void gru_gemm_parallel(gru_kernel_isa isa, size_t m, size_t n, size_t k, const f
 	o.c = c;
 	o.ldc = ldc;
 	o.scratch = scratch;
-	/* a few chunks a thread, taken as each thread finishes one (gru_cpu_run_chunks) */
+	/* a few chunks a thread, taken as each thread finishes one (gru_cpu_run_chunks); one thread: one chunk */
 	if (n > m) {
 		const size_t threads = gru_cpu_loop_threads(panels, flops);
+		const size_t chunks = threads > 1 ? 2 * threads : 1;
 
-		gru_cpu_run_chunks(gemm_panel_range, &o, panels, (panels + 2 * threads - 1) / (2 * threads), threads);
+		gru_cpu_run_chunks(gemm_panel_range, &o, panels, (panels + chunks - 1) / chunks, threads);
 	} else {
 		const size_t threads = gru_cpu_loop_threads(m, flops);
+		const size_t chunks = threads > 1 ? 4 * threads : 1;
 
-		gru_cpu_run_chunks(gemm_rows, &o, m, (m + 4 * threads - 1) / (4 * threads), threads);
+		gru_cpu_run_chunks(gemm_rows, &o, m, (m + chunks - 1) / chunks, threads);
 	}
 }
