@@ -207,11 +207,14 @@ static double *nudged(const double *v, size_t n, double rel, unsigned *seed)
 	return w;
 }
 
-/* The largest change of the reference's outputs and state when every value moves by rel. */
-static double sensitivity(const gru_problem *p, const host_data *d, size_t n_x, size_t n_k, size_t n_u,
-		size_t n_b, size_t n_h, size_t n_out, const double *out, const double *state, double rel)
+/*
+ * The largest change of the reference's outputs and state when every value
+ * moves by rel, the signs of the moves drawn from seed: one direction of
+ * perturbation.
+ */
+static double sensitivity_along(const gru_problem *p, const host_data *d, size_t n_x, size_t n_k, size_t n_u,
+		size_t n_b, size_t n_h, size_t n_out, const double *out, const double *state, double rel, unsigned seed)
 {
-	unsigned seed = 7;
 	double *x = nudged(d->x, n_x, rel, &seed), *k = nudged(d->k, n_k, rel, &seed);
 	double *u = nudged(d->u, n_u, rel, &seed), *b = n_b ? nudged(d->b, n_b, rel, &seed) : NULL;
 	double *h0 = nudged(d->h0, n_h, rel, &seed);
@@ -237,6 +240,26 @@ static double sensitivity(const gru_problem *p, const host_data *d, size_t n_x, 
 	free(o);
 	free(s);
 	return isfinite(worst) ? worst : 1e300;
+}
+
+/*
+ * The worst of several directions. One direction can badly underestimate:
+ * in an expanding linear recurrence the output can hinge on a few values
+ * whose one-rounding-step moves cancel in most sign patterns (known case,
+ * seeds/fuzz_gru_core/regress-f32-linear-one-direction: moves of 62 in one direction,
+ * 10159 in others, for an output of 10157 that the float32 core rightly
+ * computed as 392).
+ */
+static double sensitivity(const gru_problem *p, const host_data *d, size_t n_x, size_t n_k, size_t n_u,
+		size_t n_b, size_t n_h, size_t n_out, const double *out, const double *state, double rel, int directions)
+{
+	double worst = 0;
+	unsigned seed;
+
+	for (seed = 7; seed < 7 + (unsigned)directions; seed++) {
+		worst = fmax(worst, sensitivity_along(p, d, n_x, n_k, n_u, n_b, n_h, n_out, out, state, rel, seed));
+	}
+	return worst;
 }
 
 /* True when every state of the double reference, step by step, stays within 1e6. */
@@ -520,7 +543,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			 * else 5e-2 (errors grow by up to 3x a step there; the logic is
 			 * one template for both dtypes and float64 is held tight). Plus,
 			 * for both, 100x how far the reference itself moves when every
-			 * value it is given moves by one rounding step of the dtype:
+			 * value it is given moves by one rounding step of the dtype (the
+			 * worst of several sign patterns of those moves):
 			 * an ill-conditioned case (expanding linear recurrences,
 			 * dropout scales) is judged by its own sensitivity.
 			 */
@@ -554,7 +578,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 			if (compare) {
 				moved = sensitivity(&pr, &d, n_x, n_k, n_u, n_b, n_h, n_out, ref_out, ref_state,
-						pr.dtype == GRU_FLOAT64 ? 0x1p-52 : 0x1p-23);
+						pr.dtype == GRU_FLOAT64 ? 0x1p-52 : 0x1p-23, big ? 2 : 8);
 			}
 			tol = tol * largest + 100 * moved;
 			for (i = 0; compare && i < n_out; i++) {
@@ -635,7 +659,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				uint8_t which = rd_u8(&rd) % 5;
 				size_t idx = ((size_t)rd_u8(&rd) << 8) | rd_u8(&rd);
 				double *param, got, saved, lp = 0, lm, fd[2], ftol;
-				const double eps[2] = {1e-6, 3e-6};
+				/*
+				 * Not smaller: the reference's loss sums terms far larger than
+				 * itself, and at 1e-6 its rounding noise reached 1e-5 of a
+				 * 0.019 derivative (seeds/fuzz_gru_core/regress-f64-fd-noise;
+				 * the two steps agreed there by chance). The truncation error
+				 * at 3e-5 is ~1e-9 x the third derivative; a kink crossed
+				 * within the step shows as the two steps disagreeing.
+				 */
+				const double eps[2] = {1e-5, 3e-5};
 				int e;
 				const void *grad;
 				const char *name;
