@@ -9,6 +9,15 @@
  * Besides the human-readable lines, prints for each reset_after shape a
  * machine-readable line for tests/bench/compare.sh:
  *   "ours B,T,I,H threads fwd_ms train_ms ideal_fwd_ms ideal_train_ms"
+ *
+ * Built with -DBENCH_ONEDNN (and tests/bench/onednn_gru.c as a library,
+ * -fopenmp -ldnnl), each of our runs of a reset_after shape is paired with
+ * one of oneDNN's LBR GRU, the two back to back in this process, first one
+ * then the other in alternate runs: this host's speed drifts by tens of
+ * percent within seconds, and a ratio of two runs a second apart is far
+ * steadier than a ratio of medians taken minutes apart. Adds the lines
+ *   "onednn B,T,I,H threads fwd_ms train_ms"          (medians)
+ *   "pair B,T,I,H threads fwd_ratio train_ratio"      (one per run: ours / oneDNN)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +28,11 @@
 
 #include "gru.h"
 #include "gru_runtime.h"
+
+#ifdef BENCH_ONEDNN
+# include <omp.h>
+# include "onednn_gru.h"
+#endif
 
 typedef struct {
 	size_t batch, steps, features, units;
@@ -78,6 +92,36 @@ static void sgemm(enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb, size_t m, si
 			b, (blasint)ldb, 0.0f, c, (blasint)ldc);
 }
 
+static double cpu_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
+}
+
+/*
+ * Before each timed run on two threads: wait until no thread of this
+ * process runs any more: its CPU time stands still over three 2 ms sleeps
+ * in a row (other threads' time is accounted at scheduler ticks, so one
+ * still sleep proves little); at most 0.3 s. The idle workers of OpenMP
+ * (oneDNN's runtime) and of OpenBLAS spin after each parallel region:
+ * after a oneDNN run both its threads burned ~8 ms of CPU over the next
+ * ~6 ms here, and a run timed then shares its cores with them.
+ */
+static void settle(int threads)
+{
+	const struct timespec pause = {0, 2000000L};
+	int i, still = 0;
+
+	for (i = 0; threads > 1 && still < 3 && i < 150; i++) {
+		const double before = cpu_ms();
+
+		nanosleep(&pause, NULL);
+		still = cpu_ms() - before < 0.1 ? still + 1 : 0;
+	}
+}
+
 static void bench_shape(const shape *s, int reset_after, int runs, int threads)
 {
 	const size_t B = s->batch, T = s->steps, F = s->features, H = s->units, G = 3 * H;
@@ -95,7 +139,12 @@ static void bench_shape(const shape *s, int reset_after, int runs, int threads)
 	double *tb = malloc((size_t)runs * sizeof(double));
 	double fwd_flops, bwd_flops, fwd_ms, train_ms, ideal_fwd, ideal_bwd;
 	size_t step;
-	int r;
+	int r, c, calls;
+#ifdef BENCH_ONEDNN
+	onednn_gru *dnn = NULL;
+	double *df = malloc((size_t)runs * sizeof(double));
+	double *dt = malloc((size_t)runs * sizeof(double));
+#endif
 
 	memset(&p, 0, sizeof(p));
 	p.batch = B;
@@ -151,34 +200,79 @@ static void bench_shape(const shape *s, int reset_after, int runs, int threads)
 	ba.d_bias = db;
 	ba.workspace = bws;
 
+	/* a timed run of a small shape is several calls (ms per call reported), so that one run takes ~1 ms or more */
+	fwd_flops = 2.0 * (double)(B * T) * (double)F * (double)G + 2.0 * (double)T * (double)B * (double)H * (double)G;
+	calls = fwd_flops < 5e7 ? (int)(5e7 / fwd_flops) + 1 : 1;
 	/* and the previous shape's GEMMs alone ran just before: let OpenBLAS's workers go to sleep */
 	{
 		const struct timespec pause = {0, 200000000L};
 
 		nanosleep(&pause, NULL);
 	}
+#ifdef BENCH_ONEDNN
+	if (reset_after) {
+		dnn = onednn_gru_create((long)B, (long)T, (long)F, (long)H);
+	}
+#endif
 	for (r = -2; r < runs; r++) {
 		double t0, t1, t2;
+		int turn;
 
-		/* inference forward */
-		fa.trace = NULL;
-		t0 = now_ms();
-		gru_forward(&p, &w, &fa, &st);
-		t1 = now_ms();
-		/* training forward + backward */
-		fa.trace = tr;
-		gru_forward(&p, &w, &fa, &st);
-		gru_backward(&p, &w, &ba, &st);
-		t2 = now_ms();
-		if (st.code != GRU_OK) {
-			printf("error: %s\n", st.message);
-			return;
-		}
-		if (r >= 0) {
-			tf[r] = t1 - t0;
-			tt[r] = t2 - t1;
+		for (turn = 0; turn < 2; turn++) {
+			if ((turn + r) & 1) {
+#ifdef BENCH_ONEDNN
+				if (dnn != NULL) {
+					double f = 0, t = 0;
+
+					settle(threads);
+					for (c = 0; c < calls; c++) {
+						f += onednn_gru_forward_ms(dnn);
+					}
+					settle(threads);
+					for (c = 0; c < calls; c++) {
+						t += onednn_gru_train_ms(dnn);
+					}
+					df[r < 0 ? 0 : r] = f / calls;
+					dt[r < 0 ? 0 : r] = t / calls;
+				}
+#endif
+				continue;
+			}
+			/* inference forward */
+			fa.trace = NULL;
+			settle(threads);
+			t0 = now_ms();
+			for (c = 0; c < calls; c++) {
+				gru_forward(&p, &w, &fa, &st);
+			}
+			t1 = now_ms();
+			/* training forward + backward */
+			fa.trace = tr;
+			settle(threads);
+			t2 = now_ms();
+			for (c = 0; c < calls; c++) {
+				gru_forward(&p, &w, &fa, &st);
+				gru_backward(&p, &w, &ba, &st);
+			}
+			t2 = now_ms() - t2;
+			if (st.code != GRU_OK) {
+				printf("error: %s\n", st.message);
+				return;
+			}
+			if (r >= 0) {
+				tf[r] = (t1 - t0) / calls;
+				tt[r] = t2 / calls;
+			}
 		}
 	}
+#ifdef BENCH_ONEDNN
+	for (r = 0; dnn != NULL && r < runs; r++) {
+		printf("pair %zu,%zu,%zu,%zu %d %.4f %.4f\n", B, T, F, H, threads, tf[r] / df[r], tt[r] / dt[r]);
+	}
+	if (dnn != NULL) {
+		printf("onednn %zu,%zu,%zu,%zu %d %.4f %.4f\n", B, T, F, H, threads, median(df, runs), median(dt, runs));
+	}
+#endif
 	/*
 	 * The GEMMs alone, after all our runs: OpenBLAS's workers spin for
 	 * ~0.1 s after each of its parallel calls (OPENBLAS_THREAD_TIMEOUT),
@@ -190,29 +284,33 @@ static void bench_shape(const shape *s, int reset_after, int runs, int threads)
 
 		/* the forward's GEMMs alone */
 		t0 = now_ms();
-		sgemm(CblasNoTrans, CblasNoTrans, B * T, G, F, x, F, k, G, gc, G);
-		if (reset_after) {
-			for (step = 0; step < T; step++) {
-				sgemm(CblasNoTrans, CblasNoTrans, B, G, H, fs, H, u, G, ga, G);
-			}
-		} else {
-			for (step = 0; step < T; step++) {
-				sgemm(CblasNoTrans, CblasNoTrans, B, 2 * H, H, fs, H, u, 2 * H, ga, G);
-				sgemm(CblasNoTrans, CblasNoTrans, B, H, H, fs, H, u, H, ga + 2 * H, G);
+		for (c = 0; c < calls; c++) {
+			sgemm(CblasNoTrans, CblasNoTrans, B * T, G, F, x, F, k, G, gc, G);
+			if (reset_after) {
+				for (step = 0; step < T; step++) {
+					sgemm(CblasNoTrans, CblasNoTrans, B, G, H, fs, H, u, G, ga, G);
+				}
+			} else {
+				for (step = 0; step < T; step++) {
+					sgemm(CblasNoTrans, CblasNoTrans, B, 2 * H, H, fs, H, u, 2 * H, ga, G);
+					sgemm(CblasNoTrans, CblasNoTrans, B, H, H, fs, H, u, H, ga + 2 * H, G);
+				}
 			}
 		}
 		t1 = now_ms();
 		/* the backward's GEMMs: per step dGrec U^T, then dW, dX, dU over all steps */
-		for (step = 0; step < T; step++) {
-			sgemm(CblasNoTrans, CblasTrans, B, H, G, ga + step * G, T * G, u, G, fs, H);
+		for (c = 0; c < calls; c++) {
+			for (step = 0; step < T; step++) {
+				sgemm(CblasNoTrans, CblasTrans, B, H, G, ga + step * G, T * G, u, G, fs, H);
+			}
+			sgemm(CblasTrans, CblasNoTrans, F, G, B * T, x, F, ga, G, gc, G);
+			sgemm(CblasNoTrans, CblasTrans, B * T, F, G, ga, G, k, G, gc, F);
+			sgemm(CblasTrans, CblasNoTrans, H, G, B * T, out, H, ga, G, gc, G);
 		}
-		sgemm(CblasTrans, CblasNoTrans, F, G, B * T, x, F, ga, G, gc, G);
-		sgemm(CblasNoTrans, CblasTrans, B * T, F, G, ga, G, k, G, gc, F);
-		sgemm(CblasTrans, CblasNoTrans, H, G, B * T, out, H, ga, G, gc, G);
 		t2 = now_ms();
 		if (r >= 0) {
-			ti[r] = t1 - t0;
-			tb[r] = t2 - t1;
+			ti[r] = (t1 - t0) / calls;
+			tb[r] = (t2 - t1) / calls;
 		}
 	}
 	fwd_ms = median(tf, runs);
@@ -220,7 +318,6 @@ static void bench_shape(const shape *s, int reset_after, int runs, int threads)
 	ideal_fwd = median(ti, runs);
 	ideal_bwd = median(tb, runs);
 	/* the arrays are sorted now: [0] is the minimum (tb and ti sorted separately, a lower bound) */
-	fwd_flops = 2.0 * (double)(B * T) * (double)F * (double)G + 2.0 * (double)T * (double)B * (double)H * (double)G;
 	bwd_flops = 2.0 * fwd_flops;
 	printf("  B=%zu T=%zu I=%zu H=%zu %s\n", B, T, F, H, reset_after ? "reset_after" : "reset_before");
 	printf("    forward (inference) %9.3f ms %6.1f GFLOP/s | ideal %9.3f ms (sgemm %6.1f GFLOP/s) | ratio %.2f"
@@ -259,6 +356,10 @@ static void bench_shape(const shape *s, int reset_after, int runs, int threads)
 	free(tt);
 	free(ti);
 	free(tb);
+#ifdef BENCH_ONEDNN
+	free(df);
+	free(dt);
+#endif
 }
 
 int main(int argc, char **argv)
@@ -280,8 +381,14 @@ int main(int argc, char **argv)
 	printf("OpenBLAS core: %s, OPENBLAS_CORETYPE=%s, threads available: %d, our kernel: %s\n",
 			openblas_get_corename(), coretype ? coretype : "(unset)", max_threads, gru_runtime_cpu_kernels());
 	printf("float32, return_sequences, tanh/sigmoid; medians of %d runs; ideal = the same GEMMs timed alone\n", runs);
+#ifdef BENCH_ONEDNN
+	printf("paired with %s\n", onednn_gru_version());
+#endif
 	for (n = 0; n < 2; n++) {
 		openblas_set_num_threads(threads[n]);
+#ifdef BENCH_ONEDNN
+		omp_set_num_threads(threads[n]);
+#endif
 		printf("threads: %d\n", threads[n]);
 		for (i = smoke ? 2 : 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
 			bench_shape(&shapes[i], 1, runs, threads[n]);

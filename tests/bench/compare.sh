@@ -1,7 +1,8 @@
 #!/bin/sh
 # Comparative benchmark of the GRU forward (inference) and forward+backward
 # (training), float32, reset_after, against oneDNN's LBR GRU
-# (tests/bench/onednn_gru.c), PyTorch's nn.GRU (tests/bench/torch_gru.py,
+# (tests/bench/onednn_gru.c, linked into bench_core and run paired with
+# ours), PyTorch's nn.GRU (tests/bench/torch_gru.py,
 # Debian's /usr/bin/python3) and the GEMM ideal (the same GEMMs timed alone
 # on OpenBLAS, in the same run, by tests/bench/bench_core.c), on 1 and 2
 # threads. Prints the OpenBLAS core in use and a table of medians and
@@ -42,16 +43,23 @@ cc=${CC:-cc}
 blas_cflags=$(pkg-config --cflags openblas 2>/dev/null)
 blas_libs=$(pkg-config --libs openblas 2>/dev/null || echo -lopenblas)
 
-# ours: the C core as the extension builds it
-# shellcheck disable=SC2086
-$cc -O3 -fno-math-errno -std=c99 -D_POSIX_C_SOURCE=200809L -Isrc $blas_cflags -o "$work/bench_core" tests/bench/bench_core.c \
-	src/gru_status.c src/gru_problem.c src/gru_runtime.c src/gru_backend.c src/gru_cpu_forward.c \
-	src/gru_cpu_backward.c src/gru_cpu_gemm.c src/gru_cpu_threads.c $blas_libs -lm -pthread || { echo "cannot build bench_core" >&2; exit 1; }
+# ours: the C core as the extension builds it; with oneDNN where it is
+# installed, in the same process, each of our runs paired with one of its
+# (see bench_core.c: the ratio of two runs a second apart, not of medians
+# taken a minute apart, is what this host's drifting speed leaves readable)
+core_srcs="src/gru_status.c src/gru_problem.c src/gru_runtime.c src/gru_backend.c src/gru_cpu_forward.c
+	src/gru_cpu_backward.c src/gru_cpu_gemm.c src/gru_cpu_threads.c"
 have_onednn=0
-if $cc -O2 -std=c99 -D_POSIX_C_SOURCE=200809L -o "$work/onednn_gru" tests/bench/onednn_gru.c -ldnnl 2>/dev/null; then
+# shellcheck disable=SC2086
+if $cc -O3 -fno-math-errno -std=c99 -D_POSIX_C_SOURCE=200809L -DBENCH_ONEDNN -DONEDNN_GRU_LIBRARY -fopenmp \
+		-Isrc -Itests/bench $blas_cflags -o "$work/bench_core" tests/bench/bench_core.c tests/bench/onednn_gru.c \
+		$core_srcs -ldnnl $blas_libs -lm -pthread 2>/dev/null; then
 	have_onednn=1
 else
 	echo "oneDNN (libdnnl-dev) not found: skipped" >&2
+	# shellcheck disable=SC2086
+	$cc -O3 -fno-math-errno -std=c99 -D_POSIX_C_SOURCE=200809L -Isrc $blas_cflags -o "$work/bench_core" \
+		tests/bench/bench_core.c $core_srcs $blas_libs -lm -pthread || { echo "cannot build bench_core" >&2; exit 1; }
 fi
 have_torch=0
 if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
@@ -60,21 +68,17 @@ else
 	echo "PyTorch for /usr/bin/python3 not found: skipped" >&2
 fi
 
-# Rounds: each runs every competitor once (after its own warm-up), so that
-# the slow and fast spells of a shared machine fall on all of them alike;
-# the table shows each one's median over the rounds.
+# Rounds: each runs every competitor (after its own warm-up), so that the
+# slow and fast spells of a shared machine fall on all of them alike; the
+# table shows each one's median over the rounds, and against oneDNN the
+# median of the paired ratios (two pairs a round, one with each first).
 : > "$work/results.txt"
 round=1
 while [ "$round" -le "$runs" ]; do
 	# shellcheck disable=SC2086
-	"$work/bench_core" 1 $smoke > "$work/ours.txt"
-	grep '^ours ' "$work/ours.txt" >> "$work/results.txt"
+	"$work/bench_core" 2 $smoke > "$work/ours.txt"
+	grep -E '^(ours|onednn|pair) ' "$work/ours.txt" >> "$work/results.txt"
 	for threads in 1 2; do
-		if [ "$have_onednn" = 1 ]; then
-			# shellcheck disable=SC2086
-			OMP_NUM_THREADS=$threads "$work/onednn_gru" 1 $shapes 2>/dev/null \
-				| awk -v t="$threads" '{print $1, $2, t, $3, $4}' >> "$work/results.txt"
-		fi
 		if [ "$have_torch" = 1 ]; then
 			# shellcheck disable=SC2086
 			OMP_NUM_THREADS=$threads /usr/bin/python3 tests/bench/torch_gru.py "$threads" 1 $shapes 2>/dev/null \
@@ -84,6 +88,9 @@ while [ "$round" -le "$runs" ]; do
 	round=$((round + 1))
 done
 head -1 "$work/ours.txt"
+if [ "$have_onednn" = 1 ]; then
+	grep '^paired with' "$work/ours.txt"
+fi
 echo "medians of $runs rounds"
 
 # table: one row per shape, threads and mode
@@ -99,15 +106,18 @@ awk '
 	$1 == "ours" { k = $2 " " $3; if (!((k) in seen)) { seen[k] = 1; keys[++n] = k }
 		add("of", k, $4); add("ot", k, $5); add("if", k, $6); add("it", k, $7) }
 	$1 == "onednn" { k = $2 " " $3; add("df", k, $4); add("dt", k, $5) }
+	$1 == "pair" { k = $2 " " $3; add("rf", k, $4); add("rt", k, $5) }
 	$1 == "torch" { k = $2 " " $3; add("pf", k, $4); add("pt", k, $5) }
 	END {
 		for (i = 1; i <= n; i++) {
 			k = keys[i]
 			ours_f[k] = med("of", k); ours_t[k] = med("ot", k); ideal_f[k] = med("if", k); ideal_t[k] = med("it", k)
 			dnn_f[k] = med("df", k); dnn_t[k] = med("dt", k); pt_f[k] = med("pf", k); pt_t[k] = med("pt", k)
+			pair_f[k] = med("rf", k); pair_t[k] = med("rt", k)
 		}
 	}
 	function r(a, b) { return (a == "" || b == "" || b == 0) ? "    -" : sprintf("%5.2f", a / b) }
+	function pr(p) { return p == "" ? "    -" : sprintf("%5.2f", p) }
 	function ms(a) { return a == "" ? "       -" : sprintf("%8.3f", a) }
 	END {
 		printf("%-15s %3s %-5s | %8s %8s %8s %8s | %6s %6s %6s\n", "B,T,I,H", "thr", "mode",
@@ -115,16 +125,17 @@ awk '
 		for (i = 1; i <= n; i++) {
 			k = keys[i]; split(k, f, " ")
 			printf("%-15s %3s %-5s | %s %s %s %s |  %s  %s  %s\n", f[1], f[2], "fwd", ms(ours_f[k]), ms(dnn_f[k]),
-				ms(pt_f[k]), ms(ideal_f[k]), r(ours_f[k], dnn_f[k]), r(ours_f[k], pt_f[k]), r(ours_f[k], ideal_f[k]))
+				ms(pt_f[k]), ms(ideal_f[k]), pr(pair_f[k]), r(ours_f[k], pt_f[k]), r(ours_f[k], ideal_f[k]))
 			printf("%-15s %3s %-5s | %s %s %s %s |  %s  %s  %s\n", f[1], f[2], "train", ms(ours_t[k]), ms(dnn_t[k]),
-				ms(pt_t[k]), ms(ideal_t[k]), r(ours_t[k], dnn_t[k]), r(ours_t[k], pt_t[k]), r(ours_t[k], ideal_t[k]))
-			# chart data: times relative to ours
-			printf("\"%s t%s %s\" 1 %s %s %s\n", f[1], f[2], "fwd", dnn_f[k] == "" ? "NaN" : dnn_f[k] / ours_f[k],
+				ms(pt_t[k]), ms(ideal_t[k]), pr(pair_t[k]), r(ours_t[k], pt_t[k]), r(ours_t[k], ideal_t[k]))
+			# chart data: times relative to ours (oneDNN: the paired ratio)
+			printf("\"%s t%s %s\" 1 %s %s %s\n", f[1], f[2], "fwd", pair_f[k] == "" ? "NaN" : 1 / pair_f[k],
 				pt_f[k] == "" ? "NaN" : pt_f[k] / ours_f[k], ideal_f[k] / ours_f[k]) > "/dev/stderr"
-			printf("\"%s t%s %s\" 1 %s %s %s\n", f[1], f[2], "train", dnn_t[k] == "" ? "NaN" : dnn_t[k] / ours_t[k],
+			printf("\"%s t%s %s\" 1 %s %s %s\n", f[1], f[2], "train", pair_t[k] == "" ? "NaN" : 1 / pair_t[k],
 				pt_t[k] == "" ? "NaN" : pt_t[k] / ours_t[k], ideal_t[k] / ours_t[k]) > "/dev/stderr"
 		}
-		print "ratios: our time / theirs (< 1: we are faster); ideal: the same GEMMs alone on OpenBLAS, same run"
+		print "ratios: our time / theirs (< 1: we are faster); /oneDNN: median of the ratios of paired runs"
+		print "(ours and oneDNN back to back in one process); ideal: the same GEMMs alone on OpenBLAS, same run"
 	}' "$work/results.txt" 2> "$work/chart.dat"
 
 if command -v gnuplot > /dev/null 2>&1 && [ -n "$png" ]; then

@@ -8,6 +8,10 @@
  *
  * Usage: onednn_gru runs B T I H [B T I H ...]
  * Prints one line per shape: "onednn B,T,I,H fwd_ms train_ms" (medians).
+ *
+ * Built with -DONEDNN_GRU_LIBRARY it has no main() and gives the calls of
+ * onednn_gru.h instead, for bench_core's paired runs (ours and oneDNN's
+ * alternating in one process).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +19,8 @@
 #include <time.h>
 
 #include <oneapi/dnnl/dnnl.h>
+
+#include "onednn_gru.h"
 
 #define CHECK(call) do { \
 		dnnl_status_t s_ = (call); \
@@ -38,19 +44,6 @@ static double now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(double), cmp_double);
-	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 static void fill(dnnl_memory_t m, const dnnl_memory_desc_t *md, float scale)
@@ -126,7 +119,14 @@ static dnnl_memory_t find_arg(const exec_t *e, int id)
 	return NULL;
 }
 
-static void run_shape(dnnl_engine_t engine, dnnl_stream_t stream, int runs, long B, long T, long I, long H)
+struct onednn_gru {
+	dnnl_stream_t stream;
+	exec_t inf, trn, bwd;
+};
+
+static dnnl_engine_t engine;
+
+onednn_gru *onednn_gru_create(long B, long T, long I, long H)
 {
 	static const int fwd_ids[] = {DNNL_ARG_SRC_LAYER, DNNL_ARG_SRC_ITER, DNNL_ARG_WEIGHTS_LAYER,
 		DNNL_ARG_WEIGHTS_ITER, DNNL_ARG_BIAS, DNNL_ARG_DST_LAYER, DNNL_ARG_DST_ITER, DNNL_ARG_WORKSPACE};
@@ -139,10 +139,16 @@ static void run_shape(dnnl_engine_t engine, dnnl_stream_t stream, int runs, long
 	dnnl_memory_desc_t src, iter, wl, wi, bias, dst, wl_any, wi_any;
 	dnnl_rnn_desc_t inf_d, trn_d, bwd_d;
 	dnnl_primitive_desc_t inf_pd, trn_pd, bwd_pd;
-	exec_t inf, trn, bwd;
-	double *tf = malloc((size_t)runs * sizeof(double)), *tt = malloc((size_t)runs * sizeof(double));
-	int r;
+	onednn_gru *g = calloc(1, sizeof(*g));
 
+	if (g == NULL) {
+		fprintf(stderr, "out of memory\n");
+		exit(2);
+	}
+	if (engine == NULL) {
+		CHECK(dnnl_engine_create(&engine, dnnl_cpu, 0));
+	}
+	CHECK(dnnl_stream_create(&g->stream, engine, dnnl_stream_default_flags));
 	CHECK(dnnl_memory_desc_init_by_tag(&src, 3, src_dims, dnnl_f32, dnnl_tnc));
 	CHECK(dnnl_memory_desc_init_by_tag(&iter, 4, iter_dims, dnnl_f32, dnnl_ldnc));
 	CHECK(dnnl_memory_desc_init_by_tag(&wl, 5, wl_dims, dnnl_f32, dnnl_format_tag_any));
@@ -163,41 +169,81 @@ static void run_shape(dnnl_engine_t engine, dnnl_stream_t stream, int runs, long
 			&src, &iter, &wl_any, &wi_any, &bias, &dst, &iter, 0));
 	CHECK(dnnl_primitive_desc_create(&bwd_pd, &bwd_d, NULL, engine, trn_pd));
 
-	CHECK(dnnl_primitive_create(&inf.prim, inf_pd));
-	CHECK(dnnl_primitive_create(&trn.prim, trn_pd));
-	CHECK(dnnl_primitive_create(&bwd.prim, bwd_pd));
-	bind(&inf, engine, inf_pd, fwd_ids, 8, NULL);
-	bind(&trn, engine, trn_pd, fwd_ids, 8, NULL);
-	bind(&bwd, engine, bwd_pd, bwd_ids, 15, find_arg(&trn, DNNL_ARG_WORKSPACE));
+	CHECK(dnnl_primitive_create(&g->inf.prim, inf_pd));
+	CHECK(dnnl_primitive_create(&g->trn.prim, trn_pd));
+	CHECK(dnnl_primitive_create(&g->bwd.prim, bwd_pd));
+	bind(&g->inf, engine, inf_pd, fwd_ids, 8, NULL);
+	bind(&g->trn, engine, trn_pd, fwd_ids, 8, NULL);
+	bind(&g->bwd, engine, bwd_pd, bwd_ids, 15, find_arg(&g->trn, DNNL_ARG_WORKSPACE));
+	/* primitives and memories are left to process exit: a benchmark, not a library */
+	return g;
+}
+
+double onednn_gru_forward_ms(onednn_gru *g)
+{
+	const double t0 = now_ms();
+
+	CHECK(dnnl_primitive_execute(g->inf.prim, g->stream, g->inf.n, g->inf.args));
+	CHECK(dnnl_stream_wait(g->stream));
+	return now_ms() - t0;
+}
+
+double onednn_gru_train_ms(onednn_gru *g)
+{
+	const double t0 = now_ms();
+
+	CHECK(dnnl_primitive_execute(g->trn.prim, g->stream, g->trn.n, g->trn.args));
+	CHECK(dnnl_primitive_execute(g->bwd.prim, g->stream, g->bwd.n, g->bwd.args));
+	CHECK(dnnl_stream_wait(g->stream));
+	return now_ms() - t0;
+}
+
+const char *onednn_gru_version(void)
+{
+	static char text[64];
+	const dnnl_version_t *v = dnnl_version();
+
+	snprintf(text, sizeof(text), "oneDNN %d.%d.%d (cpu runtime %u, isa %d)", v->major, v->minor, v->patch,
+			v->cpu_runtime, (int)dnnl_get_effective_cpu_isa());
+	return text;
+}
+
+#ifndef ONEDNN_GRU_LIBRARY
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(double), cmp_double);
+	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+static void run_shape(int runs, long B, long T, long I, long H)
+{
+	onednn_gru *g = onednn_gru_create(B, T, I, H);
+	double *tf = malloc((size_t)runs * sizeof(double)), *tt = malloc((size_t)runs * sizeof(double));
+	int r;
 
 	for (r = -2; r < runs; r++) {
-		double t0, t1, t2;
+		const double f = onednn_gru_forward_ms(g), t = onednn_gru_train_ms(g);
 
-		t0 = now_ms();
-		CHECK(dnnl_primitive_execute(inf.prim, stream, inf.n, inf.args));
-		CHECK(dnnl_stream_wait(stream));
-		t1 = now_ms();
-		CHECK(dnnl_primitive_execute(trn.prim, stream, trn.n, trn.args));
-		CHECK(dnnl_primitive_execute(bwd.prim, stream, bwd.n, bwd.args));
-		CHECK(dnnl_stream_wait(stream));
-		t2 = now_ms();
 		if (r >= 0) {
-			tf[r] = t1 - t0;
-			tt[r] = t2 - t1;
+			tf[r] = f;
+			tt[r] = t;
 		}
 	}
 	printf("onednn %ld,%ld,%ld,%ld %.4f %.4f\n", B, T, I, H, median(tf, runs), median(tt, runs));
 	fflush(stdout);
 	free(tf);
 	free(tt);
-	/* primitives and memories are left to process exit: a benchmark, not a library */
 }
 
 int main(int argc, char **argv)
 {
-	dnnl_engine_t engine;
-	dnnl_stream_t stream;
-	const dnnl_version_t *v = dnnl_version();
 	int runs, i;
 
 	if (argc < 6 || (argc - 2) % 4 != 0) {
@@ -208,12 +254,10 @@ int main(int argc, char **argv)
 	if (runs < 1) {
 		runs = 1;
 	}
-	fprintf(stderr, "oneDNN %d.%d.%d (cpu runtime %u, isa %d)\n", v->major, v->minor, v->patch, v->cpu_runtime,
-			(int)dnnl_get_effective_cpu_isa());
-	CHECK(dnnl_engine_create(&engine, dnnl_cpu, 0));
-	CHECK(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags));
+	fprintf(stderr, "%s\n", onednn_gru_version());
 	for (i = 2; i + 3 < argc; i += 4) {
-		run_shape(engine, stream, runs, atol(argv[i]), atol(argv[i + 1]), atol(argv[i + 2]), atol(argv[i + 3]));
+		run_shape(runs, atol(argv[i]), atol(argv[i + 1]), atol(argv[i + 2]), atol(argv[i + 3]));
 	}
 	return 0;
 }
+#endif
