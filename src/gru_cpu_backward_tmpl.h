@@ -207,27 +207,45 @@ static void GRU_SFX(bwd_team)(void *ctx, size_t index, size_t count, gru_team *t
 }
 #endif
 
-#if GRU_PACKED
-/* dst [cols, rows] = src [rows, cols]^T (source leading dimension lds), in 16 x 16 tiles. */
-static void GRU_SFX(transpose)(const GRU_REAL *src, size_t rows, size_t cols, size_t lds, GRU_REAL *dst)
+/* Column sums of dG over a range of its columns (gru_cpu_run_chunks). */
+typedef struct {
+	GRU_REAL *acc;
+	const GRU_REAL *src;
+	size_t rows, ld;
+	int wide;
+} GRU_SFX(column_sums_job);
+
+static void GRU_SFX(column_sums_range)(void *ctx, size_t c0, size_t c1)
 {
-	size_t r0, c0, r, c;
+	const GRU_SFX(column_sums_job) *o = (const GRU_SFX(column_sums_job) *)ctx;
+	const int wide = o->wide;
 
-	for (r0 = 0; r0 < rows; r0 += 16) {
-		const size_t r1 = rows - r0 < 16 ? rows : r0 + 16;
-
-		for (c0 = 0; c0 < cols; c0 += 16) {
-			const size_t c1 = cols - c0 < 16 ? cols : c0 + 16;
-
-			for (c = c0; c < c1; c++) {
-				for (r = r0; r < r1; r++) {
-					dst[c * rows + r] = src[r * lds + c];
-				}
-			}
-		}
-	}
+	GRU_PASS(column_sums)(o->acc + c0, o->src + c0, o->rows, o->ld, c1 - c0);
 }
 
+/*
+ * acc[n] = the sums of n columns of src over its rows, the columns split
+ * over threads from 256k values up (a pass over memory; each column summed
+ * in row order, whatever the split, so the same bits).
+ */
+static void GRU_SFX(column_sums_parallel)(int wide, GRU_REAL *acc, const GRU_REAL *src, size_t rows, size_t ld,
+		size_t n)
+{
+	const size_t threads = (double)rows * (double)n >= 262144.0
+		? gru_cpu_loop_threads(n / 16, GRU_THREAD_MIN_FLOPS) : 1;
+	GRU_SFX(column_sums_job) o;
+
+	o.acc = acc;
+	o.src = src;
+	o.rows = rows;
+	o.ld = ld;
+	o.wide = wide;
+	/* chunks of whole 64-byte lines of columns, a few a thread */
+	gru_cpu_run_chunks(GRU_SFX(column_sums_range), &o, n, threads > 1 ? (n / (2 * threads) + 15) / 16 * 16 : n,
+			threads);
+}
+
+#if GRU_PACKED
 /*
  * The weight and input gradients of a long call on our kernels: dW = X^T dG
  * and dU = Hprev^T dG as A.B with A a transposed copy and B = dG in place;
@@ -242,21 +260,21 @@ static void GRU_SFX(bwd_own_products)(const gru_problem *p, gru_kernel_isa isa, 
 	const size_t width = p->reset_after ? 4 * units : 3 * units;
 	size_t j;
 
-	GRU_SFX(transpose)(x_gemm, rows, features, features, at);
+	gru_transpose_parallel(isa, x_gemm, rows, features, features, at);
 	if (p->reset_after) {
 		gru_gemm_parallel(isa, features, 2 * units, rows, at, rows, dg, width, 0, 0, d_kernel, gates, bpack);
 		gru_gemm_parallel(isa, features, units, rows, at, rows, dg + 3 * units, width, 0, 0,
 				d_kernel + 2 * units, gates, bpack);
-		GRU_SFX(transpose)(hp_gemm, rows, units, units, at);
+		gru_transpose_parallel(isa, hp_gemm, rows, units, units, at);
 		gru_gemm_parallel(isa, units, gates, rows, at, rows, dg, width, 0, 0, d_recurrent, gates, bpack);
 	} else {
 		gru_gemm_parallel(isa, features, gates, rows, at, rows, dg, width, 0, 0, d_kernel, gates, bpack);
-		GRU_SFX(transpose)(hp_gemm, rows, units, units, at);
+		gru_transpose_parallel(isa, hp_gemm, rows, units, units, at);
 		for (j = 0; j < 2; j++) {
 			gru_gemm_parallel(isa, units, units, rows, at, rows, dg + j * units, width, 0, 0,
 					d_recurrent + j * units * units, units, bpack);
 		}
-		GRU_SFX(transpose)(aux, rows, units, units, at);
+		gru_transpose_parallel(isa, aux, rows, units, units, at);
 		gru_gemm_parallel(isa, units, units, rows, at, rows, dg + 2 * units, width, 0, 0,
 				d_recurrent + 2 * units * units, units, bpack);
 	}
@@ -434,9 +452,11 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 			}
 		}
 		if (p->use_bias) {
-			GRU_PASS(column_sums)(d_bias, dg, rows, width, 2 * units);
-			GRU_PASS(column_sums)(d_bias + 2 * units, dg + 3 * units, rows, width, units);
-			GRU_PASS(column_sums)(d_bias + gates, dg, rows, width, gates);
+			/* input side [dz | dr | dxh], recurrent side [dz | dr | dgh]: each column of dG read once */
+			GRU_SFX(column_sums_parallel)(wide, d_bias, dg, rows, width, 2 * units);
+			memcpy(d_bias + gates, d_bias, 2 * units * sizeof(GRU_REAL));
+			GRU_SFX(column_sums_parallel)(wide, d_bias + 2 * units, dg + 3 * units, rows, width, units);
+			GRU_SFX(column_sums_parallel)(wide, d_bias + gates + 2 * units, dg + 2 * units, rows, width, units);
 		}
 	} else {
 		/* dg columns: [dz | dr | dxh]; recurrent kernel [3H, H] in row blocks */
@@ -453,7 +473,7 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 			}
 		}
 		if (p->use_bias) {
-			GRU_PASS(column_sums)(d_bias, dg, rows, width, gates);
+			GRU_SFX(column_sums_parallel)(wide, d_bias, dg, rows, width, gates);
 		}
 	}
 	if (d_inputs != NULL && in_drop != NULL) {

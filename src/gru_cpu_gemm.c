@@ -684,3 +684,85 @@ void gru_gemm_parallel(gru_kernel_isa isa, size_t m, size_t n, size_t k, const f
 		gru_cpu_run_chunks(gemm_rows, &o, m, (m + chunks - 1) / chunks, threads);
 	}
 }
+
+typedef struct {
+	gru_kernel_isa isa;
+	const float *src;
+	size_t rows, lds;
+	float *dst;
+} gru_transpose_job;
+
+#if GRU_GEMM_X86
+/* dst (8 rows, ldd apart) = the 8 x 8 block at src (rows lds apart), transposed: unpack, shuffle, swap lanes. */
+GRU_AVX2_ATTR static void transpose8x8(const float *src, size_t lds, float *dst, size_t ldd)
+{
+	__m256 r[8], t[8], u[8];
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		r[i] = _mm256_loadu_ps(src + (size_t)i * lds);
+	}
+	for (i = 0; i < 8; i += 2) {
+		t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+		t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+	}
+	for (i = 0; i < 8; i += 4) {
+		u[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
+		u[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);
+		u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+		u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+	}
+	for (i = 0; i < 4; i++) {
+		_mm256_storeu_ps(dst + (size_t)i * ldd, _mm256_permute2f128_ps(u[i], u[i + 4], 0x20));
+		_mm256_storeu_ps(dst + (size_t)(i + 4) * ldd, _mm256_permute2f128_ps(u[i], u[i + 4], 0x31));
+	}
+}
+#endif
+
+/*
+ * Columns [c0, c1) of the source become rows [c0, c1) of dst, in bands of
+ * 8 source rows: a band's 8 x 8 blocks go to the next 8 floats of each
+ * destination row, so that a destination line is completed by the next
+ * band while it is still in L1 (a chunk is at most a few hundred rows).
+ */
+static void transpose_columns(void *ctx, size_t c0, size_t c1)
+{
+	const gru_transpose_job *o = (const gru_transpose_job *)ctx;
+	const size_t rows = o->rows, lds = o->lds;
+	size_t r0, c, r;
+
+	for (r0 = 0; r0 < rows; r0 += 8) {
+		const size_t r1 = rows - r0 < 8 ? rows : r0 + 8;
+
+		c = c0;
+#if GRU_GEMM_X86
+		if (o->isa != GRU_KERNEL_PORTABLE && r1 - r0 == 8) {
+			for (; c + 8 <= c1; c += 8) {
+				transpose8x8(o->src + r0 * lds + c, lds, o->dst + c * rows + r0, rows);
+			}
+		}
+#endif
+		for (; c < c1; c++) {
+			for (r = r0; r < r1; r++) {
+				o->dst[c * rows + r] = o->src[r * lds + c];
+			}
+		}
+	}
+}
+
+void gru_transpose_parallel(gru_kernel_isa isa, const float *src, size_t rows, size_t cols, size_t lds, float *dst)
+{
+	/* a thread repays its start from about 64k elements copied */
+	const size_t threads = (double)rows * (double)cols >= 65536.0
+		? gru_cpu_loop_threads(cols / 8, GRU_THREAD_MIN_FLOPS) : 1;
+	gru_transpose_job o;
+
+	o.isa = isa;
+	o.src = src;
+	o.rows = rows;
+	o.lds = lds;
+	o.dst = dst;
+	/* chunks of whole 8-column blocks, a few a thread, taken as threads finish */
+	gru_cpu_run_chunks(transpose_columns, &o, cols,
+			threads > 1 ? (cols / (4 * threads) + 7) / 8 * 8 : cols, threads);
+}

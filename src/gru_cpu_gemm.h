@@ -111,6 +111,15 @@ void gru_gemm_parallel(gru_kernel_isa isa, size_t m, size_t n, size_t k, const f
 		const float *b, size_t ldb, int packed, int accumulate, float *c, size_t ldc, float *scratch);
 
 /*
+ * dst [cols, rows] = src [rows, cols]^T (src rows lds apart), over as many
+ * threads as a product of that size would take, in 8 x 8 blocks with AVX2
+ * where the CPU has it: the transposed copies of X and of the previous
+ * states that the weight gradients read as A (X^T dG, Hprev^T dG).
+ */
+void gru_transpose_parallel(gru_kernel_isa isa, const float *src, size_t rows, size_t cols, size_t lds,
+		float *dst);
+
+/*
  * K slice of our GEMMs; gru_gemm_parallel()'s scratch (NULL: none) holds
  * GRU_GEMM_KC x n rounded up to GRU_PACK_NR_MAX floats. With B in place
  * and C split by columns, each thread then packs its columns of B one K

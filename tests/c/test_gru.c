@@ -784,29 +784,78 @@ static void test_packed_gemm(void)
 	}
 }
 
+/* gru_transpose_parallel: exact, every ISA, one and two threads, sizes around its 8 x 8 blocks and its threshold */
+static void test_transpose(void)
+{
+	static const size_t shapes[][2] = {{1, 1}, {7, 9}, {8, 8}, {17, 40}, {300, 257}, {2049, 64}, {1000, 130}};
+	const gru_kernel_isa best = gru_cpu_kernel_isa();
+	const int blas_threads = openblas_get_num_threads();
+	int isa, threads;
+	size_t s;
+
+	for (threads = 1; threads <= 2; threads++) {
+		openblas_set_num_threads(threads);
+		for (isa = GRU_KERNEL_PORTABLE; isa <= (int)best; isa++) {
+			for (s = 0; s < sizeof(shapes) / sizeof(shapes[0]); s++) {
+				const size_t rows = shapes[s][0], cols = shapes[s][1], lds = cols + 3;
+				float *src = malloc(rows * lds * sizeof(float));
+				/* one float behind the end: must stay as it was */
+				float *dst = malloc((cols * rows + 1) * sizeof(float));
+				size_t r, c, wrong = 0;
+
+				for (r = 0; r < rows * lds; r++) {
+					src[r] = (float)r;
+				}
+				for (r = 0; r <= cols * rows; r++) {
+					dst[r] = -1.0f;
+				}
+				gru_transpose_parallel((gru_kernel_isa)isa, src, rows, cols, lds, dst);
+				for (r = 0; r < rows; r++) {
+					for (c = 0; c < cols; c++) {
+						wrong += dst[c * rows + r] != src[r * lds + c];
+					}
+				}
+				CHECK(wrong == 0 && dst[cols * rows] == -1.0f, "transpose %s threads=%d %zux%zu: %zu wrong%s",
+						gru_cpu_kernel_name((gru_kernel_isa)isa), threads, rows, cols, wrong,
+						dst[cols * rows] == -1.0f ? "" : ", wrote past the end");
+				free(src);
+				free(dst);
+			}
+		}
+	}
+	openblas_set_num_threads(blas_threads);
+}
+
 static void test_threaded_rows(void)
 {
-	/* the third: too few rows for the batch split, the units split over a team instead (shares of 96 and 154) */
-	static const size_t shapes[][4] = {{37, 6, 10, 100}, {40, 8, 9, 70}, {3, 8, 7, 250}};
+	/*
+	 * the third: too few rows for the batch split, the units split over a
+	 * team instead (shares of 96 and 154); the fourth: enough values for
+	 * the backward's bias sums and transposed copies to split too
+	 */
+	static const size_t shapes[][4] = {{37, 6, 10, 100}, {40, 8, 9, 70}, {3, 8, 7, 250}, {64, 40, 16, 64}};
 	unsigned seed = 150000;
 	int i, ra, bw, mt, drop;
 	const int blas_threads = openblas_get_num_threads();
 
 	/* two threads whatever the machine has, so that both splits run everywhere */
 	openblas_set_num_threads(2);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < (int)(sizeof(shapes) / sizeof(shapes[0])); i++)
 	for (ra = 0; ra < 2; ra++)
 	for (bw = 0; bw < 2; bw++)
 	for (mt = 0; mt < 3; mt += 2)
 	for (drop = 0; drop < 2; drop++) {
 		gru_problem p;
 		tcase c;
-		tresult r32, r64;
+		tresult r32, r64, r1;
 		char ctx[256];
 
 		if (quick && (i == 1 || bw > 0 || drop > 0)) {
 			continue;
 		}
+		memset(&r32, 0, sizeof(r32));
+		memset(&r64, 0, sizeof(r64));
+		memset(&r1, 0, sizeof(r1));
 		memset(&p, 0, sizeof(p));
 		p.batch = shapes[i][0];
 		p.steps = shapes[i][1];
@@ -841,6 +890,21 @@ static void test_threaded_rows(void)
 			check_close(ctx, "d_bias", r32.db, r64.db, c.n_b, 1e-4);
 			check_close(ctx, "d_initial_state", r32.dh0, r64.dh0, c.n_h, 1e-4);
 		}
+		/*
+		 * and the float64 core on one thread: the passes both dtypes share
+		 * (the bias sums among them) split differently, or not at all
+		 */
+		openblas_set_num_threads(1);
+		describe(ctx, sizeof(ctx), &c, mt, "threaded backward f64, 2 threads vs 1");
+		if (run_core(&c, GRU_FLOAT64, 1, &r1, ctx)) {
+			check_close(ctx, "d_inputs", r64.dx, r1.dx, c.n_x, 1e-12);
+			check_close(ctx, "d_kernel", r64.dk, r1.dk, c.n_k, 1e-12);
+			check_close(ctx, "d_recurrent_kernel", r64.du, r1.du, c.n_u, 1e-12);
+			check_close(ctx, "d_bias", r64.db, r1.db, c.n_b, 1e-12);
+			check_close(ctx, "d_initial_state", r64.dh0, r1.dh0, c.n_h, 1e-12);
+		}
+		openblas_set_num_threads(2);
+		tresult_free(&r1);
 		tresult_free(&r32);
 		tresult_free(&r64);
 		tcase_free(&c);
@@ -1758,6 +1822,7 @@ int main(int argc, char **argv)
 	test_combinations();
 	test_backward_larger();
 	test_packed_gemm();
+	test_transpose();
 	test_threaded_rows();
 	test_dropout_cases();
 	test_dropout_contract();
