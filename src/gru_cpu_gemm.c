@@ -25,6 +25,8 @@
 #define GRU_MC 144
 /* rows of a transposed source packed per pass (see gru_pack_block) */
 #define GRU_PACK_KB 16
+/* rows of a row-major source fetched ahead of the one packed (see gru_pack_block) */
+#define GRU_PACK_AHEAD 4
 
 gru_kernel_isa gru_cpu_kernel_isa(void)
 {
@@ -81,8 +83,20 @@ void gru_pack_block(gru_kernel_isa isa, float *packed, size_t k, size_t n, size_
 
 	(void)n;
 	if (cs == 1) {
-		/* row-major source: each source row splits into runs of at most nr columns, one per panel */
+		/*
+		 * row-major source: each source row splits into runs of at most nr
+		 * columns, one per panel. Rows a few ahead are fetched early: a
+		 * slice of dG has rows 4H floats apart, often a multiple of 4 KiB,
+		 * which the hardware prefetchers do not follow from row to row.
+		 */
 		for (i = 0; i < kk; i++) {
+			if (i + GRU_PACK_AHEAD < kk) {
+				const char *ahead = (const char *)(src + (i + GRU_PACK_AHEAD) * rs);
+
+				for (j = 0; j < nn * sizeof(float); j += 64) {
+					__builtin_prefetch(ahead + j);
+				}
+			}
 			for (j = 0; j < nn;) {
 				const size_t col = n0 + j;
 				const size_t offset = col % nr;
