@@ -10,8 +10,8 @@
  * machine-readable line for tests/bench/compare.sh:
  *   "ours B,T,I,H threads fwd_ms train_ms ideal_fwd_ms ideal_train_ms"
  *
- * Built with -DBENCH_ONEDNN (and tests/bench/onednn_gru.c as a library,
- * -fopenmp -ldnnl), each of our runs of a reset_after shape is paired with
+ * Built with -DBENCH_ONEDNN (and tests/bench/onednn_gru.c, -fopenmp
+ * -ldnnl), each of our runs of a reset_after shape is paired with
  * one of oneDNN's LBR GRU, the two back to back in this process, first one
  * then the other in alternate runs: this host's speed drifts by tens of
  * percent within seconds, and a ratio of two runs a second apart is far

@@ -51,7 +51,7 @@ core_srcs="src/gru_status.c src/gru_problem.c src/gru_runtime.c src/gru_backend.
 	src/gru_cpu_backward.c src/gru_cpu_gemm.c src/gru_cpu_threads.c"
 have_onednn=0
 # shellcheck disable=SC2086
-if $cc -O3 -fno-math-errno -std=c99 -D_POSIX_C_SOURCE=200809L -DBENCH_ONEDNN -DONEDNN_GRU_LIBRARY -fopenmp \
+if $cc -O3 -fno-math-errno -std=c99 -D_POSIX_C_SOURCE=200809L -DBENCH_ONEDNN -fopenmp \
 		-Isrc -Itests/bench $blas_cflags -o "$work/bench_core" tests/bench/bench_core.c tests/bench/onednn_gru.c \
 		$core_srcs -ldnnl $blas_libs -lm -pthread 2>/dev/null; then
 	have_onednn=1

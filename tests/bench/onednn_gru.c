@@ -1,17 +1,11 @@
 /*
- * oneDNN's LBR GRU (linear-before-reset, the reset_after GRU) timed on the
- * same shapes as bench_core: forward inference, and forward training +
- * backward, float32, one layer, one direction, return sequences.
- * Built and run by tests/bench/compare.sh; threads come from OMP_NUM_THREADS
- * (oneDNN's OpenMP runtime). Weights use oneDNN's preferred layouts
- * (format "any"), prepared outside the timed region, which favours oneDNN.
- *
- * Usage: onednn_gru runs B T I H [B T I H ...]
- * Prints one line per shape: "onednn B,T,I,H fwd_ms train_ms" (medians).
- *
- * Built with -DONEDNN_GRU_LIBRARY it has no main() and gives the calls of
- * onednn_gru.h instead, for bench_core's paired runs (ours and oneDNN's
- * alternating in one process).
+ * oneDNN's LBR GRU (linear-before-reset, the reset_after GRU) on the same
+ * shapes as bench_core: forward inference, and forward training +
+ * backward, float32, one layer, one direction, return sequences; the calls
+ * of onednn_gru.h, which bench_core (built with -DBENCH_ONEDNN by
+ * tests/bench/compare.sh) runs paired with ours in its process. Threads:
+ * oneDNN's OpenMP runtime. Weights use oneDNN's preferred layouts (format
+ * "any"), prepared outside the timed region, which favours oneDNN.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -207,57 +201,3 @@ const char *onednn_gru_version(void)
 			v->cpu_runtime, (int)dnnl_get_effective_cpu_isa());
 	return text;
 }
-
-#ifndef ONEDNN_GRU_LIBRARY
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(double), cmp_double);
-	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-static void run_shape(int runs, long B, long T, long I, long H)
-{
-	onednn_gru *g = onednn_gru_create(B, T, I, H);
-	double *tf = malloc((size_t)runs * sizeof(double)), *tt = malloc((size_t)runs * sizeof(double));
-	int r;
-
-	for (r = -2; r < runs; r++) {
-		const double f = onednn_gru_forward_ms(g), t = onednn_gru_train_ms(g);
-
-		if (r >= 0) {
-			tf[r] = f;
-			tt[r] = t;
-		}
-	}
-	printf("onednn %ld,%ld,%ld,%ld %.4f %.4f\n", B, T, I, H, median(tf, runs), median(tt, runs));
-	fflush(stdout);
-	free(tf);
-	free(tt);
-}
-
-int main(int argc, char **argv)
-{
-	int runs, i;
-
-	if (argc < 6 || (argc - 2) % 4 != 0) {
-		fprintf(stderr, "usage: %s runs B T I H [B T I H ...]\n", argv[0]);
-		return 2;
-	}
-	runs = atoi(argv[1]);
-	if (runs < 1) {
-		runs = 1;
-	}
-	fprintf(stderr, "%s\n", onednn_gru_version());
-	for (i = 2; i + 3 < argc; i += 4) {
-		run_shape(runs, atol(argv[i]), atol(argv[i + 1]), atol(argv[i + 2]), atol(argv[i + 3]));
-	}
-	return 0;
-}
-#endif

@@ -1,7 +1,6 @@
 /*
- * oneDNN's LBR GRU as calls (tests/bench/onednn_gru.c built with
- * -DONEDNN_GRU_LIBRARY), for bench_core's paired runs. Threads: oneDNN's
- * OpenMP runtime (omp_set_num_threads).
+ * oneDNN's LBR GRU as calls (tests/bench/onednn_gru.c), for bench_core's
+ * paired runs. Threads: oneDNN's OpenMP runtime (omp_set_num_threads).
  */
 #ifndef RINDOW_GRU_BENCH_ONEDNN_GRU_H
 #define RINDOW_GRU_BENCH_ONEDNN_GRU_H
