@@ -12,8 +12,9 @@
  *
  * Built with -DBENCH_ONEDNN (and tests/bench/onednn_gru.c, -fopenmp
  * -ldnnl), each of our runs of a reset_after shape is paired with
- * one of oneDNN's LBR GRU, the two back to back in this process, first one
- * then the other in alternate runs: this host's speed drifts by tens of
+ * one of oneDNN's LBR GRU, the two back to back in this process (the two
+ * inference runs, then the two training runs), first one then the other
+ * in alternate runs: this host's speed drifts by tens of
  * percent within seconds, and a ratio of two runs a second apart is far
  * steadier than a ratio of medians taken minutes apart. Adds the lines
  *   "onednn B,T,I,H threads fwd_ms train_ms"          (medians)
@@ -215,53 +216,40 @@ static void bench_shape(const shape *s, int reset_after, int runs, int threads)
 	}
 #endif
 	for (r = -2; r < runs; r++) {
-		double t0, t1, t2;
-		int turn;
+		const int at = r < 0 ? 0 : r;   /* warm-up runs write slot 0, overwritten by the first timed one */
+		int mode, turn;
 
-		for (turn = 0; turn < 2; turn++) {
-			if ((turn + r) & 1) {
+		/* mode 0 inference forward, 1 training forward + backward; each mode's two runs back to back */
+		for (mode = 0; mode < 2; mode++) {
+			for (turn = 0; turn < 2; turn++) {
+				double t0, ms;
+
+				settle(threads);
+				if ((turn + r) & 1) {
 #ifdef BENCH_ONEDNN
-				if (dnn != NULL) {
-					double f = 0, t = 0;
-
-					settle(threads);
-					for (c = 0; c < calls; c++) {
-						f += onednn_gru_forward_ms(dnn);
+					if (dnn != NULL) {
+						for (ms = 0, c = 0; c < calls; c++) {
+							ms += mode == 0 ? onednn_gru_forward_ms(dnn) : onednn_gru_train_ms(dnn);
+						}
+						(mode == 0 ? df : dt)[at] = ms / calls;
 					}
-					settle(threads);
-					for (c = 0; c < calls; c++) {
-						t += onednn_gru_train_ms(dnn);
-					}
-					df[r < 0 ? 0 : r] = f / calls;
-					dt[r < 0 ? 0 : r] = t / calls;
-				}
 #endif
-				continue;
-			}
-			/* inference forward */
-			fa.trace = NULL;
-			settle(threads);
-			t0 = now_ms();
-			for (c = 0; c < calls; c++) {
-				gru_forward(&p, &w, &fa, &st);
-			}
-			t1 = now_ms();
-			/* training forward + backward */
-			fa.trace = tr;
-			settle(threads);
-			t2 = now_ms();
-			for (c = 0; c < calls; c++) {
-				gru_forward(&p, &w, &fa, &st);
-				gru_backward(&p, &w, &ba, &st);
-			}
-			t2 = now_ms() - t2;
-			if (st.code != GRU_OK) {
-				printf("error: %s\n", st.message);
-				return;
-			}
-			if (r >= 0) {
-				tf[r] = (t1 - t0) / calls;
-				tt[r] = t2 / calls;
+					continue;
+				}
+				fa.trace = mode == 0 ? NULL : tr;
+				t0 = now_ms();
+				for (c = 0; c < calls; c++) {
+					gru_forward(&p, &w, &fa, &st);
+					if (mode == 1) {
+						gru_backward(&p, &w, &ba, &st);
+					}
+				}
+				ms = now_ms() - t0;
+				if (st.code != GRU_OK) {
+					printf("error: %s\n", st.message);
+					return;
+				}
+				(mode == 0 ? tf : tt)[at] = ms / calls;
 			}
 		}
 	}
