@@ -737,7 +737,8 @@ GRU_AVX2_ATTR static void transpose8x8(const float *src, size_t lds, float *dst,
  * Columns [c0, c1) of the source become rows [c0, c1) of dst, in bands of
  * 8 source rows: a band's 8 x 8 blocks go to the next 8 floats of each
  * destination row, so that a destination line is completed by the next
- * band while it is still in L1 (a chunk is at most a few hundred rows).
+ * band while it is still in L1 (one line per destination row: a chunk of
+ * a few hundred columns keeps them all there).
  */
 static void transpose_columns(void *ctx, size_t c0, size_t c1)
 {
