@@ -56,7 +56,7 @@ if $cc -O3 -fno-math-errno -std=c99 -D_POSIX_C_SOURCE=200809L -DBENCH_ONEDNN -fo
 		$core_srcs -ldnnl $blas_libs -lm -pthread 2>/dev/null; then
 	have_onednn=1
 else
-	echo "oneDNN (libdnnl-dev) not found: skipped" >&2
+	echo "oneDNN not paired: cannot build bench_core with libdnnl-dev and OpenMP (gcc's omp.h): skipped" >&2
 	# shellcheck disable=SC2086
 	$cc -O3 -fno-math-errno -std=c99 -D_POSIX_C_SOURCE=200809L -Isrc $blas_cflags -o "$work/bench_core" \
 		tests/bench/bench_core.c $core_srcs $blas_libs -lm -pthread || { echo "cannot build bench_core" >&2; exit 1; }
