@@ -231,8 +231,6 @@ static void GRU_SFX(column_sums_range)(void *ctx, size_t c0, size_t c1)
 static void GRU_SFX(column_sums_parallel)(int wide, GRU_REAL *acc, const GRU_REAL *src, size_t rows, size_t ld,
 		size_t n)
 {
-	const size_t threads = (double)rows * (double)n >= 262144.0
-		? gru_cpu_loop_threads(n / 16, GRU_THREAD_MIN_FLOPS) : 1;
 	GRU_SFX(column_sums_job) o;
 
 	o.acc = acc;
@@ -240,9 +238,8 @@ static void GRU_SFX(column_sums_parallel)(int wide, GRU_REAL *acc, const GRU_REA
 	o.rows = rows;
 	o.ld = ld;
 	o.wide = wide;
-	/* chunks of whole 64-byte lines of columns, a few a thread */
-	gru_cpu_run_chunks(GRU_SFX(column_sums_range), &o, n, threads > 1 ? (n / (2 * threads) + 15) / 16 * 16 : n,
-			threads);
+	/* chunks of whole 16-column blocks (a 64-byte line of floats), two a thread */
+	gru_cpu_run_pass(GRU_SFX(column_sums_range), &o, n, 16, 2, (double)rows * (double)n, 262144.0);
 }
 
 #if GRU_PACKED

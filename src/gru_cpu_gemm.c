@@ -767,9 +767,6 @@ static void transpose_columns(void *ctx, size_t c0, size_t c1)
 
 void gru_transpose_parallel(gru_kernel_isa isa, const float *src, size_t rows, size_t cols, size_t lds, float *dst)
 {
-	/* a thread repays its start from about 64k elements copied */
-	const size_t threads = (double)rows * (double)cols >= 65536.0
-		? gru_cpu_loop_threads(cols / 8, GRU_THREAD_MIN_FLOPS) : 1;
 	gru_transpose_job o;
 
 	o.isa = isa;
@@ -777,7 +774,6 @@ void gru_transpose_parallel(gru_kernel_isa isa, const float *src, size_t rows, s
 	o.rows = rows;
 	o.lds = lds;
 	o.dst = dst;
-	/* chunks of whole 8-column blocks, a few a thread, taken as threads finish */
-	gru_cpu_run_chunks(transpose_columns, &o, cols,
-			threads > 1 ? (cols / (4 * threads) + 7) / 8 * 8 : cols, threads);
+	/* whole 8-column blocks, four chunks a thread; a thread repays its start from about 64k elements copied */
+	gru_cpu_run_pass(transpose_columns, &o, cols, 8, 4, (double)rows * (double)cols, 65536.0);
 }

@@ -120,6 +120,16 @@ void gru_cpu_run_chunks(gru_rows_fn fn, void *ctx, size_t count, size_t chunk, s
 #endif
 }
 
+void gru_cpu_run_pass(gru_rows_fn fn, void *ctx, size_t count, size_t align, size_t per_thread, double values,
+		double min_values)
+{
+	/* a pass is not FLOPs: the thread count only, capped by the pieces */
+	const size_t threads = values >= min_values ? gru_cpu_loop_threads(count / align, GRU_THREAD_MIN_FLOPS) : 1;
+
+	gru_cpu_run_chunks(fn, ctx, count,
+			threads > 1 ? (count / (per_thread * threads) + align - 1) / align * align : count, threads);
+}
+
 /* One chunk per thread: the same runner, each thread taking one range (a late one may find none left). */
 void gru_cpu_run_rows(gru_rows_fn fn, void *ctx, size_t rows, size_t threads)
 {

@@ -38,6 +38,16 @@ void gru_cpu_run_rows(gru_rows_fn fn, void *ctx, size_t rows, size_t threads);
 void gru_cpu_run_chunks(gru_rows_fn fn, void *ctx, size_t count, size_t chunk, size_t threads);
 
 /*
+ * fn over [0, count) for a pass over memory (a copy, a sum) of `values`
+ * values: from `min_values` values up, over OpenBLAS's thread count (at
+ * most one thread per GRU_MIN_ROWS_PER_THREAD pieces of `align` items), in
+ * chunks of whole `align` items, about `per_thread` chunks a thread;
+ * below, one chunk on the caller.
+ */
+void gru_cpu_run_pass(gru_rows_fn fn, void *ctx, size_t count, size_t align, size_t per_thread, double values,
+		double min_values);
+
+/*
  * How many threads a time loop of `rows` batch rows and `flops` recurrent
  * FLOPs should use when split by rows: OpenBLAS's thread count
  * (openblas_set_num_threads, Runtime::setBlasThreads), but one thread while
