@@ -102,8 +102,16 @@ void gru_pack_block(gru_kernel_isa isa, float *packed, size_t k, size_t n, size_
 				const size_t offset = col % nr;
 				const size_t run = nr - offset < nn - j ? nr - offset : nn - j;
 
-				memcpy(packed + (col / nr) * k * nr + (k0 + i) * nr + offset, src + i * rs + j,
-						run * sizeof(float));
+				float *dst = packed + (col / nr) * k * nr + (k0 + i) * nr + offset;
+
+				/* whole panel rows with a constant size, which the compiler copies inline */
+				if (run == GRU_PACK_NR_MAX) {
+					memcpy(dst, src + i * rs + j, GRU_PACK_NR_MAX * sizeof(float));
+				} else if (run == GRU_PACK_NR_MAX / 2) {
+					memcpy(dst, src + i * rs + j, GRU_PACK_NR_MAX / 2 * sizeof(float));
+				} else {
+					memcpy(dst, src + i * rs + j, run * sizeof(float));
+				}
 				j += run;
 			}
 		}
@@ -131,9 +139,16 @@ void gru_pack_block(gru_kernel_isa isa, float *packed, size_t k, size_t n, size_
 	}
 }
 
+/*
+ * Element (i, q) of a kernel's A: row-major A, rows lda apart, or (at) A
+ * given as its transpose, A^T row-major with rows lda apart, read in place
+ * (X and Hprev in dW = X^T dG and dU = Hprev^T dG: no transposed copy).
+ */
+#define GRU_A_AT(at, a, lda, i, q) ((at) ? (a) + (size_t)(q) * (lda) + (i) : (a) + (size_t)(i) * (lda) + (q))
+
 /* Portable kernel: up to 4 rows x 16 columns, nv of them valid; row q of B at p + q * ldb. */
-static void kern_portable(size_t mr, size_t kc, const float *a, size_t lda, const float *p, size_t ldb, float *c,
-		size_t ldc, int acc, size_t nv)
+static void kern_portable(int at, size_t mr, size_t kc, const float *a, size_t lda, const float *p, size_t ldb,
+		float *c, size_t ldc, int acc, size_t nv)
 {
 	float t[4][16];
 	size_t i, j, q;
@@ -147,7 +162,7 @@ static void kern_portable(size_t mr, size_t kc, const float *a, size_t lda, cons
 		const float *b = p + q * ldb;
 
 		for (i = 0; i < mr; i++) {
-			const float ai = a[i * lda + q];
+			const float ai = *GRU_A_AT(at, a, lda, i, q);
 
 			for (j = 0; j < nv; j++) {
 				t[i][j] += ai * b[j];
@@ -168,7 +183,8 @@ static void kern_portable(size_t mr, size_t kc, const float *a, size_t lda, cons
  * rounding chain, which the ill-conditioned cases of the C tests (linear
  * activations) need to stay within 2e-5 of float64.
  */
-GRU_AVX512_ATTR GRU_ALWAYS_INLINE void kern512_body(const int mr, const int full, size_t kc, const float *a,
+GRU_AVX512_ATTR GRU_ALWAYS_INLINE void kern512_body(const int mr, const int full, const int at, size_t kc,
+		const float *a,
 		size_t lda, const float *p, size_t ldb, float *c, size_t ldc, int acc, __mmask16 m0, __mmask16 m1)
 {
 	__m512 c0[6], c1[6], d0[6], d1[6];
@@ -203,8 +219,8 @@ GRU_AVX512_ATTR GRU_ALWAYS_INLINE void kern512_body(const int mr, const int full
 
 #pragma GCC unroll 6
 		for (i = 0; i < mr; i++) {
-			const __m512 ai = _mm512_set1_ps(a[i * lda + q]);
-			const __m512 aj = _mm512_set1_ps(a[i * lda + q + 1]);
+			const __m512 ai = _mm512_set1_ps(*GRU_A_AT(at, a, lda, i, q));
+			const __m512 aj = _mm512_set1_ps(*GRU_A_AT(at, a, lda, i, q + 1));
 
 			c0[i] = _mm512_fmadd_ps(ai, b0, c0[i]);
 			c1[i] = _mm512_fmadd_ps(ai, b1, c1[i]);
@@ -218,7 +234,7 @@ GRU_AVX512_ATTR GRU_ALWAYS_INLINE void kern512_body(const int mr, const int full
 
 #pragma GCC unroll 6
 		for (i = 0; i < mr; i++) {
-			const __m512 ai = _mm512_set1_ps(a[i * lda + q]);
+			const __m512 ai = _mm512_set1_ps(*GRU_A_AT(at, a, lda, i, q));
 
 			c0[i] = _mm512_fmadd_ps(ai, b0, c0[i]);
 			c1[i] = _mm512_fmadd_ps(ai, b1, c1[i]);
@@ -231,16 +247,18 @@ GRU_AVX512_ATTR GRU_ALWAYS_INLINE void kern512_body(const int mr, const int full
 	}
 }
 
-#define GRU_K512(MR, FULL, NAME) \
+#define GRU_K512(MR, FULL, AT, NAME) \
 	GRU_AVX512_ATTR static void NAME(size_t kc, const float *a, size_t lda, const float *p, size_t ldb, \
 			float *c, size_t ldc, int acc, __mmask16 m0, __mmask16 m1) \
 	{ \
-		kern512_body(MR, FULL, kc, a, lda, p, ldb, c, ldc, acc, m0, m1); \
+		kern512_body(MR, FULL, AT, kc, a, lda, p, ldb, c, ldc, acc, m0, m1); \
 	}
-GRU_K512(1, 1, kern512_1) GRU_K512(2, 1, kern512_2) GRU_K512(3, 1, kern512_3)
-GRU_K512(4, 1, kern512_4) GRU_K512(5, 1, kern512_5) GRU_K512(6, 1, kern512_6)
-GRU_K512(1, 0, kern512_1_tail) GRU_K512(2, 0, kern512_2_tail) GRU_K512(3, 0, kern512_3_tail)
-GRU_K512(4, 0, kern512_4_tail) GRU_K512(5, 0, kern512_5_tail) GRU_K512(6, 0, kern512_6_tail)
+GRU_K512(1, 1, 0, kern512_1) GRU_K512(2, 1, 0, kern512_2) GRU_K512(3, 1, 0, kern512_3)
+GRU_K512(4, 1, 0, kern512_4) GRU_K512(5, 1, 0, kern512_5) GRU_K512(6, 1, 0, kern512_6)
+GRU_K512(1, 0, 0, kern512_1_tail) GRU_K512(2, 0, 0, kern512_2_tail) GRU_K512(3, 0, 0, kern512_3_tail)
+GRU_K512(4, 0, 0, kern512_4_tail) GRU_K512(5, 0, 0, kern512_5_tail) GRU_K512(6, 0, 0, kern512_6_tail)
+GRU_K512(1, 1, 1, kern512_1_at) GRU_K512(2, 1, 1, kern512_2_at) GRU_K512(3, 1, 1, kern512_3_at)
+GRU_K512(4, 1, 1, kern512_4_at) GRU_K512(5, 1, 1, kern512_5_at) GRU_K512(6, 1, 1, kern512_6_at)
 #undef GRU_K512
 
 typedef void (*kern512_fn)(size_t, const float *, size_t, const float *, size_t, float *, size_t, int, __mmask16,
@@ -248,6 +266,9 @@ typedef void (*kern512_fn)(size_t, const float *, size_t, const float *, size_t,
 static const kern512_fn kern512[7] = {NULL, kern512_1, kern512_2, kern512_3, kern512_4, kern512_5, kern512_6};
 static const kern512_fn kern512_tail[7] = {NULL, kern512_1_tail, kern512_2_tail, kern512_3_tail, kern512_4_tail,
 	kern512_5_tail, kern512_6_tail};
+/* A transposed in place (GRU_A_AT); B packed, so always whole panels */
+static const kern512_fn kern512_at[7] = {NULL, kern512_1_at, kern512_2_at, kern512_3_at, kern512_4_at, kern512_5_at,
+	kern512_6_at};
 
 /*
  * AVX2+FMA: mr (<= 3) rows x 16 columns; even and odd k in two sets of
@@ -255,7 +276,8 @@ static const kern512_fn kern512_tail[7] = {NULL, kern512_1_tail, kern512_2_tail,
  * packed panel, or a whole panel of B in place); else masked loads, which
  * AVX2 runs slower, for the last columns of B read in place.
  */
-GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_body(const int mr, const int full, size_t kc, const float *a,
+GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_body(const int mr, const int full, const int at, size_t kc,
+		const float *a,
 		size_t lda, const float *p, size_t ldb, float *c, size_t ldc, int acc, size_t nv)
 {
 	__m256 c0[3], c1[3], d0[3], d1[3];
@@ -291,8 +313,8 @@ GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_body(const int mr, const int full, 
 
 #pragma GCC unroll 3
 		for (i = 0; i < mr; i++) {
-			const __m256 ai = _mm256_broadcast_ss(a + i * lda + q);
-			const __m256 aj = _mm256_broadcast_ss(a + i * lda + q + 1);
+			const __m256 ai = _mm256_broadcast_ss(GRU_A_AT(at, a, lda, i, q));
+			const __m256 aj = _mm256_broadcast_ss(GRU_A_AT(at, a, lda, i, q + 1));
 
 			c0[i] = _mm256_fmadd_ps(ai, b0, c0[i]);
 			c1[i] = _mm256_fmadd_ps(ai, b1, c1[i]);
@@ -306,7 +328,7 @@ GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_body(const int mr, const int full, 
 
 #pragma GCC unroll 3
 		for (i = 0; i < mr; i++) {
-			const __m256 ai = _mm256_broadcast_ss(a + i * lda + q);
+			const __m256 ai = _mm256_broadcast_ss(GRU_A_AT(at, a, lda, i, q));
 
 			c0[i] = _mm256_fmadd_ps(ai, b0, c0[i]);
 			c1[i] = _mm256_fmadd_ps(ai, b1, c1[i]);
@@ -332,19 +354,21 @@ GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_body(const int mr, const int full, 
 	}
 }
 
-#define GRU_K256(MR, FULL, NAME) \
+#define GRU_K256(MR, FULL, AT, NAME) \
 	GRU_AVX2_ATTR static void NAME(size_t kc, const float *a, size_t lda, const float *p, size_t ldb, float *c, \
 			size_t ldc, int acc, size_t nv) \
 	{ \
-		kern256_body(MR, FULL, kc, a, lda, p, ldb, c, ldc, acc, nv); \
+		kern256_body(MR, FULL, AT, kc, a, lda, p, ldb, c, ldc, acc, nv); \
 	}
-GRU_K256(1, 1, kern256_1) GRU_K256(2, 1, kern256_2) GRU_K256(3, 1, kern256_3)
-GRU_K256(1, 0, kern256_1_tail) GRU_K256(2, 0, kern256_2_tail) GRU_K256(3, 0, kern256_3_tail)
+GRU_K256(1, 1, 0, kern256_1) GRU_K256(2, 1, 0, kern256_2) GRU_K256(3, 1, 0, kern256_3)
+GRU_K256(1, 0, 0, kern256_1_tail) GRU_K256(2, 0, 0, kern256_2_tail) GRU_K256(3, 0, 0, kern256_3_tail)
+GRU_K256(1, 1, 1, kern256_1_at) GRU_K256(2, 1, 1, kern256_2_at) GRU_K256(3, 1, 1, kern256_3_at)
 #undef GRU_K256
 
 typedef void (*kern256_fn)(size_t, const float *, size_t, const float *, size_t, float *, size_t, int, size_t);
 static const kern256_fn kern256[4] = {NULL, kern256_1, kern256_2, kern256_3};
 static const kern256_fn kern256_tail[4] = {NULL, kern256_1_tail, kern256_2_tail, kern256_3_tail};
+static const kern256_fn kern256_at[4] = {NULL, kern256_1_at, kern256_2_at, kern256_3_at};
 
 /*
  * One row of A (a GEMV, as in a batch-1 step) over two panels at once: with
@@ -457,9 +481,11 @@ static size_t row_block_size(size_t m, size_t blocks, size_t index, size_t *star
  * panel_step = k * nr, row_step = nr, zero padding behind the last column.
  * In place: panel_step = nr, row_step = ldb, nothing readable behind the
  * last column (so padded = 0: the AVX2 kernel masks the last panel's loads).
+ * at: A given as A^T [k, m] (GRU_A_AT), only with B packed (padded).
  */
-static void gemm_panels_block(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *a, size_t lda,
-		const float *b, size_t panel_step, size_t row_step, int padded, int accumulate, float *c, size_t ldc)
+static void gemm_panels_block(gru_kernel_isa isa, int at, size_t m, size_t n, size_t k, const float *a,
+		size_t lda, const float *b, size_t panel_step, size_t row_step, int padded, int accumulate, float *c,
+		size_t ldc)
 {
 	const size_t nr = gru_pack_nr(isa);
 	const size_t panels = (n + nr - 1) / nr;
@@ -485,7 +511,7 @@ static void gemm_panels_block(gru_kernel_isa isa, size_t m, size_t n, size_t k, 
 		jp = 0;
 #if GRU_GEMM_X86
 		/* a single row: two panels a call, for twice the independent FMA chains */
-		if (m == 1 && isa != GRU_KERNEL_PORTABLE) {
+		if (m == 1 && !at && isa != GRU_KERNEL_PORTABLE) {
 			for (; jp + 1 < panels; jp += 2) {
 				const float *p = b + jp * panel_step + k0 * row_step;
 				const size_t nv = n - (jp + 1) * nr < nr ? n - (jp + 1) * nr : nr;
@@ -513,7 +539,7 @@ static void gemm_panels_block(gru_kernel_isa isa, size_t m, size_t n, size_t k, 
 
 			for (ib = 0; ib < blocks; ib++) {
 				const size_t mr = row_block_size(m, blocks, ib, &i0);
-				const float *ap = a + i0 * lda + k0;
+				const float *ap = GRU_A_AT(at, a, lda, i0, k0);
 				float *cb = cp + i0 * ldc;
 
 #if GRU_GEMM_X86
@@ -522,15 +548,17 @@ static void gemm_panels_block(gru_kernel_isa isa, size_t m, size_t n, size_t k, 
 					const __mmask16 m1 = nv >= 32 ? (__mmask16)0xFFFF
 						: nv > 16 ? (__mmask16)((1u << (nv - 16)) - 1) : (__mmask16)0;
 
-					(padded || nv == nr ? kern512 : kern512_tail)[mr](kc, ap, lda, p, row_step, cb, ldc, acc, m0, m1);
+					(at ? kern512_at : padded || nv == nr ? kern512 : kern512_tail)[mr](kc, ap, lda, p, row_step,
+							cb, ldc, acc, m0, m1);
 					continue;
 				}
 				if (isa == GRU_KERNEL_AVX2) {
-					(padded || nv == nr ? kern256 : kern256_tail)[mr](kc, ap, lda, p, row_step, cb, ldc, acc, nv);
+					(at ? kern256_at : padded || nv == nr ? kern256 : kern256_tail)[mr](kc, ap, lda, p, row_step,
+							cb, ldc, acc, nv);
 					continue;
 				}
 #endif
-				kern_portable(mr, kc, ap, lda, p, row_step, cb, ldc, acc, nv);
+				kern_portable(at, mr, kc, ap, lda, p, row_step, cb, ldc, acc, nv);
 			}
 		}
 	}
@@ -542,35 +570,42 @@ static void gemm_panels_block(gru_kernel_isa isa, size_t m, size_t n, size_t k, 
  * (an input projection over all timesteps) is read from memory once, not
  * once per panel. A step's few rows are one block.
  */
-static void gemm_panels(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *a, size_t lda,
+static void gemm_panels(gru_kernel_isa isa, int at, size_t m, size_t n, size_t k, const float *a, size_t lda,
 		const float *b, size_t panel_step, size_t row_step, int padded, int accumulate, float *c, size_t ldc)
 {
 	size_t m0;
 
 	if (m <= GRU_MC) {
-		gemm_panels_block(isa, m, n, k, a, lda, b, panel_step, row_step, padded, accumulate, c, ldc);
+		gemm_panels_block(isa, at, m, n, k, a, lda, b, panel_step, row_step, padded, accumulate, c, ldc);
 		return;
 	}
 	for (m0 = 0; m0 < m; m0 += GRU_MC) {
 		const size_t mm = m - m0 < GRU_MC ? m - m0 : GRU_MC;
 
-		gemm_panels_block(isa, mm, n, k, a + m0 * lda, lda, b, panel_step, row_step, padded, accumulate,
-				c + m0 * ldc, ldc);
+		gemm_panels_block(isa, at, mm, n, k, GRU_A_AT(at, a, lda, m0, 0), lda, b, panel_step, row_step, padded,
+				accumulate, c + m0 * ldc, ldc);
 	}
+}
+
+/* gru_gemm_packed(), A row-major (at = 0) or given as A^T (at = 1, see GRU_A_AT). */
+static void gemm_packed_at(gru_kernel_isa isa, int at, size_t m, size_t n, size_t k, const float *a, size_t lda,
+		const float *packed, int accumulate, float *c, size_t ldc)
+{
+	const size_t nr = gru_pack_nr(isa);
+
+	gemm_panels(isa, at, m, n, k, a, lda, packed, k * nr, nr, 1, accumulate, c, ldc);
 }
 
 void gru_gemm_packed(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *a, size_t lda,
 		const float *packed, int accumulate, float *c, size_t ldc)
 {
-	const size_t nr = gru_pack_nr(isa);
-
-	gemm_panels(isa, m, n, k, a, lda, packed, k * nr, nr, 1, accumulate, c, ldc);
+	gemm_packed_at(isa, 0, m, n, k, a, lda, packed, accumulate, c, ldc);
 }
 
 void gru_gemm_direct(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *a, size_t lda,
 		const float *b, size_t ldb, int accumulate, float *c, size_t ldc)
 {
-	gemm_panels(isa, m, n, k, a, lda, b, gru_pack_nr(isa), ldb, 0, accumulate, c, ldc);
+	gemm_panels(isa, 0, m, n, k, a, lda, b, gru_pack_nr(isa), ldb, 0, accumulate, c, ldc);
 }
 
 extern char *openblas_get_corename(void);
@@ -615,7 +650,7 @@ typedef struct {
 	gru_kernel_isa isa;
 	size_t m, n, k, lda, ldb, ldc;
 	const float *a, *b;
-	int packed, accumulate;
+	int at, packed, accumulate;   /* at: A given as A^T (GRU_A_AT; B then in place, scratch set) */
 	float *c, *scratch;
 } gru_gemm_split_job;
 
@@ -650,8 +685,8 @@ static void gemm_panel_range(void *ctx, size_t p0, size_t p1)
 
 			gru_pack_clear(o->isa, slice, kc, c1 - c0);
 			gru_pack_block(o->isa, slice, kc, c1 - c0, 0, kc, 0, c1 - c0, o->b + k0 * o->ldb + c0, o->ldb, 1);
-			gru_gemm_packed(o->isa, o->m, c1 - c0, kc, o->a + k0, o->lda, slice, o->accumulate || k0 > 0,
-					o->c + c0, o->ldc);
+			gemm_packed_at(o->isa, o->at, o->m, c1 - c0, kc, GRU_A_AT(o->at, o->a, o->lda, 0, k0), o->lda, slice,
+					o->accumulate || k0 > 0, o->c + c0, o->ldc);
 		}
 		return;
 	}
@@ -664,12 +699,30 @@ static void gemm_panel_range(void *ctx, size_t p0, size_t p1)
 	}
 }
 
+/* Runs a job over threads: C split by its columns in whole panels (split_columns), else by its rows. */
+static void gemm_split(gru_gemm_split_job *o, int split_columns)
+{
+	const double flops = 2.0 * (double)o->m * (double)o->n * (double)o->k;
+
+	/* a few chunks a thread, taken as each thread finishes one (gru_cpu_run_chunks); one thread: one chunk */
+	if (split_columns) {
+		const size_t nr = gru_pack_nr(o->isa);
+		const size_t panels = (o->n + nr - 1) / nr;
+		const size_t threads = gru_cpu_loop_threads(panels, flops);
+		const size_t chunks = threads > 1 ? 2 * threads : 1;
+
+		gru_cpu_run_chunks(gemm_panel_range, o, panels, (panels + chunks - 1) / chunks, threads);
+	} else {
+		const size_t threads = gru_cpu_loop_threads(o->m, flops);
+		const size_t chunks = threads > 1 ? 4 * threads : 1;
+
+		gru_cpu_run_chunks(gemm_rows, o, o->m, (o->m + chunks - 1) / chunks, threads);
+	}
+}
+
 void gru_gemm_parallel(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *a, size_t lda,
 		const float *b, size_t ldb, int packed, int accumulate, float *c, size_t ldc, float *scratch)
 {
-	const size_t nr = gru_pack_nr(isa);
-	const size_t panels = (n + nr - 1) / nr;
-	const double flops = 2.0 * (double)m * (double)n * (double)k;
 	gru_gemm_split_job o;
 
 	o.isa = isa;
@@ -680,100 +733,34 @@ void gru_gemm_parallel(gru_kernel_isa isa, size_t m, size_t n, size_t k, const f
 	o.lda = lda;
 	o.b = b;
 	o.ldb = ldb;
+	o.at = 0;
 	o.packed = packed;
 	o.accumulate = accumulate;
 	o.c = c;
 	o.ldc = ldc;
 	o.scratch = scratch;
-	/* a few chunks a thread, taken as each thread finishes one (gru_cpu_run_chunks); one thread: one chunk */
-	if (n > m) {
-		const size_t threads = gru_cpu_loop_threads(panels, flops);
-		const size_t chunks = threads > 1 ? 2 * threads : 1;
-
-		gru_cpu_run_chunks(gemm_panel_range, &o, panels, (panels + chunks - 1) / chunks, threads);
-	} else {
-		const size_t threads = gru_cpu_loop_threads(m, flops);
-		const size_t chunks = threads > 1 ? 4 * threads : 1;
-
-		gru_cpu_run_chunks(gemm_rows, &o, m, (m + chunks - 1) / chunks, threads);
-	}
+	gemm_split(&o, n > m);
 }
 
-typedef struct {
-	gru_kernel_isa isa;
-	const float *src;
-	size_t rows, lds;
-	float *dst;
-} gru_transpose_job;
-
-#if GRU_GEMM_X86
-/* dst (8 rows, ldd apart) = the 8 x 8 block at src (rows lds apart), transposed: unpack, shuffle, swap lanes. */
-GRU_AVX2_ATTR static void transpose8x8(const float *src, size_t lds, float *dst, size_t ldd)
+void gru_gemm_parallel_tn(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *a_t, size_t lda_t,
+		const float *b, size_t ldb, float *c, size_t ldc, float *scratch)
 {
-	__m256 r[8], t[8], u[8];
-	int i;
-
-	for (i = 0; i < 8; i++) {
-		r[i] = _mm256_loadu_ps(src + (size_t)i * lds);
-	}
-	for (i = 0; i < 8; i += 2) {
-		t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
-		t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
-	}
-	for (i = 0; i < 8; i += 4) {
-		u[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
-		u[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);
-		u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
-		u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
-	}
-	for (i = 0; i < 4; i++) {
-		_mm256_storeu_ps(dst + (size_t)i * ldd, _mm256_permute2f128_ps(u[i], u[i + 4], 0x20));
-		_mm256_storeu_ps(dst + (size_t)(i + 4) * ldd, _mm256_permute2f128_ps(u[i], u[i + 4], 0x31));
-	}
-}
-#endif
-
-/*
- * Columns [c0, c1) of the source become rows [c0, c1) of dst, in bands of
- * 8 source rows: a band's 8 x 8 blocks go to the next 8 floats of each
- * destination row, so that a destination line is completed by the next
- * band while it is still in L1 (one line per destination row: a chunk of
- * a few hundred columns keeps them all there).
- */
-static void transpose_columns(void *ctx, size_t c0, size_t c1)
-{
-	const gru_transpose_job *o = (const gru_transpose_job *)ctx;
-	const size_t rows = o->rows, lds = o->lds;
-	size_t r0, c, r;
-
-	for (r0 = 0; r0 < rows; r0 += 8) {
-		const size_t r1 = rows - r0 < 8 ? rows : r0 + 8;
-
-		c = c0;
-#if GRU_GEMM_X86
-		if (o->isa != GRU_KERNEL_PORTABLE && r1 - r0 == 8) {
-			for (; c + 8 <= c1; c += 8) {
-				transpose8x8(o->src + r0 * lds + c, lds, o->dst + c * rows + r0, rows);
-			}
-		}
-#endif
-		for (; c < c1; c++) {
-			for (r = r0; r < r1; r++) {
-				o->dst[c * rows + r] = o->src[r * lds + c];
-			}
-		}
-	}
-}
-
-void gru_transpose_parallel(gru_kernel_isa isa, const float *src, size_t rows, size_t cols, size_t lds, float *dst)
-{
-	gru_transpose_job o;
+	gru_gemm_split_job o;
 
 	o.isa = isa;
-	o.src = src;
-	o.rows = rows;
-	o.lds = lds;
-	o.dst = dst;
-	/* whole 8-column blocks, four chunks a thread; a thread repays its start from about 64k elements copied */
-	gru_cpu_run_pass(transpose_columns, &o, cols, 8, 4, (double)rows * (double)cols, 65536.0);
+	o.m = m;
+	o.n = n;
+	o.k = k;
+	o.a = a_t;
+	o.lda = lda_t;
+	o.b = b;
+	o.ldb = ldb;
+	o.at = 1;
+	o.packed = 0;
+	o.accumulate = 0;
+	o.c = c;
+	o.ldc = ldc;
+	o.scratch = scratch;
+	/* by columns whatever the shape: the panels of B are packed per thread, which the kernel for A^T needs */
+	gemm_split(&o, 1);
 }

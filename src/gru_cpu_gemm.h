@@ -111,13 +111,17 @@ void gru_gemm_parallel(gru_kernel_isa isa, size_t m, size_t n, size_t k, const f
 		const float *b, size_t ldb, int packed, int accumulate, float *c, size_t ldc, float *scratch);
 
 /*
- * dst [cols, rows] = src [rows, cols]^T (src rows lds apart), over as many
- * threads as a product of that size would take, in 8 x 8 blocks with AVX2
- * where the CPU has it: the transposed copies of X and of the previous
- * states that the weight gradients read as A (X^T dG, Hprev^T dG).
+ * C[m, n] = A^T . B on our kernels over gru_cpu_loop_threads() threads,
+ * with A^T [k, m] and B [k, n] both row-major, read in place (rows lda_t
+ * and ldb apart): the weight gradients X^T dG and Hprev^T dG. The kernels
+ * read A^T as it lies (element (i, q) at a_t[q * lda_t + i]: the few
+ * consecutive floats of one row of X a block of C needs per k), so no
+ * transposed copy of X or Hprev is made; C is split by columns, each
+ * thread packing its panels of B one K slice at a time into scratch
+ * (required, see GRU_GEMM_KC).
  */
-void gru_transpose_parallel(gru_kernel_isa isa, const float *src, size_t rows, size_t cols, size_t lds,
-		float *dst);
+void gru_gemm_parallel_tn(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *a_t, size_t lda_t,
+		const float *b, size_t ldb, float *c, size_t ldc, float *scratch);
 
 /*
  * K slice of our GEMMs; gru_gemm_parallel()'s scratch (NULL: none) holds

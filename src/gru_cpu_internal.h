@@ -64,11 +64,9 @@
  *   upack  float32 only: the transposed recurrent kernel, packed:
  *          reset_after U^T as [3H, H]; reset before U_h^T as [H, H], then
  *          [U_z|U_r]^T as [2H, H]
- *   at     float32 only: [max(I, H), B*T], X^T or Hprev^T (or (r*hprev)^T)
- *          for the weight gradients on our kernels
  *   wpack  float32 only: W^T [3H, I] packed, for dX on our kernels
  *   bpack  float32 only: [GRU_GEMM_KC, 3H] of dG packed, the K slice of
- *          the weight gradients' B on our kernels (gru_gemm_parallel())
+ *          the weight gradients' B on our kernels (gru_gemm_parallel_tn())
  *
  * Dropout (see gru.h) leaves the trace's layout as it is: hprev is the
  * undropped state; reset before, aux is r * hd, the candidate GEMM's input.
@@ -95,7 +93,7 @@ typedef struct {
 } gru_trace_layout;
 
 typedef struct {
-	size_t dg, dh, drh, packed, xd, hd, upack, at, wpack, bpack;
+	size_t dg, dh, drh, packed, xd, hd, upack, wpack, bpack;
 	size_t bytes;        /* total, including GRU_ALIGN of slack */
 } gru_backward_layout;
 

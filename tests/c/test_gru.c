@@ -784,10 +784,18 @@ static void test_packed_gemm(void)
 	}
 }
 
-/* gru_transpose_parallel: exact, every ISA, one and two threads, sizes around its 8 x 8 blocks and its threshold */
-static void test_transpose(void)
+/*
+ * gru_gemm_parallel_tn (A read as A^T in place): against a double
+ * reference, and the same bits as gru_gemm_parallel on an explicit
+ * transposed copy (same kernels, same k order); every ISA, one and two
+ * threads, around the 6- and 3-row blocks, the 32- and 16-column panels
+ * and the K slice; a column of C past n must stay as it was.
+ */
+static void test_gemm_tn(void)
 {
-	static const size_t shapes[][2] = {{1, 1}, {7, 9}, {8, 8}, {17, 40}, {300, 257}, {2049, 64}, {1000, 130}};
+	/* m, n, k */
+	static const size_t shapes[][3] = {{1, 1, 1}, {5, 7, 3}, {6, 32, 256}, {7, 33, 257}, {13, 95, 600},
+		{128, 96, 520}, {40, 200, 1030}};
 	const gru_kernel_isa best = gru_cpu_kernel_isa();
 	const int blas_threads = openblas_get_num_threads();
 	int isa, threads;
@@ -797,29 +805,69 @@ static void test_transpose(void)
 		openblas_set_num_threads(threads);
 		for (isa = GRU_KERNEL_PORTABLE; isa <= (int)best; isa++) {
 			for (s = 0; s < sizeof(shapes) / sizeof(shapes[0]); s++) {
-				const size_t rows = shapes[s][0], cols = shapes[s][1], lds = cols + 3;
-				float *src = malloc(rows * lds * sizeof(float));
-				/* one float behind the end: must stay as it was */
-				float *dst = malloc((cols * rows + 1) * sizeof(float));
-				size_t r, c, wrong = 0;
+				const size_t m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
+				const size_t lda_t = m + 3, ldb = n + 9, ldc = n + 1;
+				float *a_t = malloc(k * lda_t * sizeof(float));
+				float *a = malloc(m * k * sizeof(float));
+				float *b = malloc(k * ldb * sizeof(float));
+				float *c = malloc(m * ldc * sizeof(float));
+				float *c1 = malloc(m * ldc * sizeof(float));
+				float *scratch = NULL;
+				double worst = 0;
+				size_t i, j, q, moved = 0;
 
-				for (r = 0; r < rows * lds; r++) {
-					src[r] = (float)r;
+				if (posix_memalign((void **)&scratch, 64, gru_packed_floats_bound(GRU_GEMM_KC, n) * sizeof(float))
+						!= 0) {
+					CHECK(0, "posix_memalign");
+					return;
 				}
-				for (r = 0; r <= cols * rows; r++) {
-					dst[r] = -1.0f;
+				for (i = 0; i < k * lda_t; i++) {
+					a_t[i] = (float)rng_uniform(-1, 1);
 				}
-				gru_transpose_parallel((gru_kernel_isa)isa, src, rows, cols, lds, dst);
-				for (r = 0; r < rows; r++) {
-					for (c = 0; c < cols; c++) {
-						wrong += dst[c * rows + r] != src[r * lds + c];
+				for (i = 0; i < k * ldb; i++) {
+					b[i] = (float)rng_uniform(-1, 1);
+				}
+				for (i = 0; i < m; i++) {
+					for (q = 0; q < k; q++) {
+						a[i * k + q] = a_t[q * lda_t + i];
 					}
 				}
-				CHECK(wrong == 0 && dst[cols * rows] == -1.0f, "transpose %s threads=%d %zux%zu: %zu wrong%s",
-						gru_cpu_kernel_name((gru_kernel_isa)isa), threads, rows, cols, wrong,
-						dst[cols * rows] == -1.0f ? "" : ", wrote past the end");
-				free(src);
-				free(dst);
+				for (i = 0; i < m * ldc; i++) {
+					c[i] = c1[i] = -7.0f;
+				}
+				gru_gemm_parallel_tn((gru_kernel_isa)isa, m, n, k, a_t, lda_t, b, ldb, c, ldc, scratch);
+				gru_gemm_parallel((gru_kernel_isa)isa, m, n, k, a, k, b, ldb, 0, 0, c1, ldc, scratch);
+				for (i = 0; i < m; i++) {
+					double want = 0;
+
+					moved += c[i * ldc + n] != -7.0f;
+					for (j = 0; j < n; j++) {
+						double err;
+
+						want = 0;
+						for (q = 0; q < k; q++) {
+							want += (double)a_t[q * lda_t + i] * b[q * ldb + j];
+						}
+						/* rounding grows with k (the portable kernel sums in one chain); one term
+						 * missed or doubled is ~0.3 */
+						err = fabs(c[i * ldc + j] - want) / (1.0 + (double)k);
+						if (!(err <= worst)) {
+							worst = err;
+						}
+					}
+				}
+				CHECK(worst < 2e-7 && moved == 0, "gemm_tn %s threads=%d m=%zu n=%zu k=%zu: worst error %.3g, %zu "
+						"columns past n written", gru_cpu_kernel_name((gru_kernel_isa)isa), threads, m, n, k, worst,
+						moved);
+				CHECK(memcmp(c, c1, m * ldc * sizeof(float)) == 0,
+						"gemm_tn %s threads=%d m=%zu n=%zu k=%zu: not the bits of the product on A's copy",
+						gru_cpu_kernel_name((gru_kernel_isa)isa), threads, m, n, k);
+				free(a_t);
+				free(a);
+				free(b);
+				free(c);
+				free(c1);
+				free(scratch);
 			}
 		}
 	}
@@ -831,9 +879,9 @@ static void test_threaded_rows(void)
 	/*
 	 * B, T, I, H, threads. The third: too few rows for the batch split, the
 	 * units split over a team instead (shares of 96 and 154); the fourth:
-	 * enough values for the backward's bias sums and transposed copies to
-	 * split too; the fifth: a team of 8 (the batch split would take 4), as
-	 * a machine with more cores runs it
+	 * enough values for the backward's bias sums to split too; the fifth:
+	 * a team of 8 (the batch split would take 4), as a machine with more
+	 * cores runs it
 	 */
 	static const size_t shapes[][5] = {{37, 6, 10, 100, 2}, {40, 8, 9, 70, 2}, {3, 8, 7, 250, 2}, {64, 40, 16, 64, 2},
 		{16, 4, 12, 512, 8}};
@@ -1825,7 +1873,7 @@ int main(int argc, char **argv)
 	test_combinations();
 	test_backward_larger();
 	test_packed_gemm();
-	test_transpose();
+	test_gemm_tn();
 	test_threaded_rows();
 	test_dropout_cases();
 	test_dropout_contract();
