@@ -75,6 +75,33 @@ void gru_pack_clear(gru_kernel_isa isa, float *packed, size_t k, size_t n)
 	}
 }
 
+#if GRU_GEMM_X86
+/* dst (8 rows, ldd apart) = the 8 x 8 block at src (rows lds apart), transposed: unpack, shuffle, swap lanes. */
+GRU_AVX2_ATTR static void transpose8x8(const float *src, size_t lds, float *dst, size_t ldd)
+{
+	__m256 r[8], t[8], u[8];
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		r[i] = _mm256_loadu_ps(src + (size_t)i * lds);
+	}
+	for (i = 0; i < 8; i += 2) {
+		t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+		t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+	}
+	for (i = 0; i < 8; i += 4) {
+		u[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
+		u[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);
+		u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+		u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+	}
+	for (i = 0; i < 4; i++) {
+		_mm256_storeu_ps(dst + (size_t)i * ldd, _mm256_permute2f128_ps(u[i], u[i + 4], 0x20));
+		_mm256_storeu_ps(dst + (size_t)(i + 4) * ldd, _mm256_permute2f128_ps(u[i], u[i + 4], 0x31));
+	}
+}
+#endif
+
 void gru_pack_block(gru_kernel_isa isa, float *packed, size_t k, size_t n, size_t k0, size_t kk,
 		size_t n0, size_t nn, const float *src, size_t rs, size_t cs)
 {
@@ -126,14 +153,37 @@ void gru_pack_block(gru_kernel_isa isa, float *packed, size_t k, size_t n, size_
 		for (i0 = 0; i0 < kk; i0 += GRU_PACK_KB) {
 			const size_t ib = kk - i0 < GRU_PACK_KB ? kk - i0 : GRU_PACK_KB;
 
-			for (j = 0; j < nn; j++) {
+			for (j = 0; j < nn;) {
 				const size_t col = n0 + j;
 				float *dst = packed + (col / nr) * k * nr + (k0 + i0) * nr + col % nr;
 				const float *s = src + i0 * rs + j * cs;
 
+#if GRU_GEMM_X86
+				/*
+				 * 8 columns that start at a multiple of 8 (so in one panel) of a
+				 * source contiguous along k: 8 x 8 blocks transposed in registers,
+				 * not 64 single floats each a separate store (the backward packs
+				 * U^T and W^T this way at every call)
+				 */
+				if (isa != GRU_KERNEL_PORTABLE && rs == 1 && col % 8 == 0 && nn - j >= 8) {
+					size_t c;
+
+					for (i = 0; i + 8 <= ib; i += 8) {
+						transpose8x8(s + i, cs, dst + i * nr, nr);
+					}
+					for (; i < ib; i++) {
+						for (c = 0; c < 8; c++) {
+							dst[i * nr + c] = s[c * cs + i];
+						}
+					}
+					j += 8;
+					continue;
+				}
+#endif
 				for (i = 0; i < ib; i++) {
 					dst[i * nr] = s[i * rs];
 				}
+				j++;
 			}
 		}
 	}
