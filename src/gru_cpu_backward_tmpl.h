@@ -245,12 +245,12 @@ static void GRU_SFX(column_sums_parallel)(int wide, GRU_REAL *acc, const GRU_REA
 #if GRU_PACKED
 /*
  * The weight and input gradients of a long call on our kernels: dW = X^T dG
- * and dU = Hprev^T dG with X and Hprev read in place as A^T and dG in place
- * as B (gru_gemm_parallel_tn); dX = dG W^T with W^T packed. The same
- * products as the OpenBLAS branch.
+ * and dU = Hprev^T dG with X and Hprev packed as A^T (gru_pack_a_t, into
+ * apack) and dG in place as B (gru_gemm_parallel_tn); dX = dG W^T with W^T
+ * packed. The same products as the OpenBLAS branch.
  */
 static void GRU_SFX(bwd_own_products)(const gru_problem *p, gru_kernel_isa isa, const GRU_REAL *x_gemm,
-		const GRU_REAL *hp_gemm, const GRU_REAL *aux, const GRU_REAL *dg, const GRU_REAL *kernel,
+		const GRU_REAL *hp_gemm, const GRU_REAL *aux, const GRU_REAL *dg, const GRU_REAL *kernel, GRU_REAL *apack,
 		GRU_REAL *wpack, GRU_REAL *bpack, GRU_REAL *d_kernel, GRU_REAL *d_recurrent, GRU_REAL *d_inputs)
 {
 	const size_t units = p->units, gates = 3 * units, features = p->features;
@@ -258,18 +258,22 @@ static void GRU_SFX(bwd_own_products)(const gru_problem *p, gru_kernel_isa isa, 
 	const size_t width = p->reset_after ? 4 * units : 3 * units;
 	size_t j;
 
+	gru_pack_a_t(isa, apack, x_gemm, features, features, rows);
 	if (p->reset_after) {
-		gru_gemm_parallel_tn(isa, features, 2 * units, rows, x_gemm, features, dg, width, d_kernel, gates, bpack);
-		gru_gemm_parallel_tn(isa, features, units, rows, x_gemm, features, dg + 3 * units, width,
-				d_kernel + 2 * units, gates, bpack);
-		gru_gemm_parallel_tn(isa, units, gates, rows, hp_gemm, units, dg, width, d_recurrent, gates, bpack);
+		gru_gemm_parallel_tn(isa, features, 2 * units, rows, apack, dg, width, d_kernel, gates, bpack);
+		gru_gemm_parallel_tn(isa, features, units, rows, apack, dg + 3 * units, width, d_kernel + 2 * units, gates,
+				bpack);
+		gru_pack_a_t(isa, apack, hp_gemm, units, units, rows);
+		gru_gemm_parallel_tn(isa, units, gates, rows, apack, dg, width, d_recurrent, gates, bpack);
 	} else {
-		gru_gemm_parallel_tn(isa, features, gates, rows, x_gemm, features, dg, width, d_kernel, gates, bpack);
+		gru_gemm_parallel_tn(isa, features, gates, rows, apack, dg, width, d_kernel, gates, bpack);
+		gru_pack_a_t(isa, apack, hp_gemm, units, units, rows);
 		for (j = 0; j < 2; j++) {
-			gru_gemm_parallel_tn(isa, units, units, rows, hp_gemm, units, dg + j * units, width,
+			gru_gemm_parallel_tn(isa, units, units, rows, apack, dg + j * units, width,
 					d_recurrent + j * units * units, units, bpack);
 		}
-		gru_gemm_parallel_tn(isa, units, units, rows, aux, units, dg + 2 * units, width,
+		gru_pack_a_t(isa, apack, aux, units, units, rows);
+		gru_gemm_parallel_tn(isa, units, units, rows, apack, dg + 2 * units, width,
 				d_recurrent + 2 * units * units, units, bpack);
 	}
 	if (d_inputs != NULL) {
@@ -428,8 +432,8 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 #if GRU_PACKED
 	if (rows > GRU_DIRECT_MAX_ROWS && gru_cpu_own_batched_products(loop.isa)) {
 		own = 1;
-		GRU_SFX(bwd_own_products)(p, loop.isa, x_gemm, hp_gemm, tr.aux, dg, kernel, (GRU_REAL *)(base + lay.wpack),
-				(GRU_REAL *)(base + lay.bpack), d_kernel, d_recurrent, d_inputs);
+		GRU_SFX(bwd_own_products)(p, loop.isa, x_gemm, hp_gemm, tr.aux, dg, kernel, (GRU_REAL *)(base + lay.apack),
+				(GRU_REAL *)(base + lay.wpack), (GRU_REAL *)(base + lay.bpack), d_kernel, d_recurrent, d_inputs);
 	}
 #endif
 	if (p->reset_after) {

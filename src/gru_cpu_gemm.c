@@ -5,6 +5,7 @@
  * all the row blocks of A pass over it; the whole packed matrix stays in
  * L2 across steps when it fits (H <= ~300 with one thread per core).
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "gru_cpu_gemm.h"
@@ -27,6 +28,8 @@
 #define GRU_PACK_KB 16
 /* rows of a row-major source fetched ahead of the one packed (see gru_pack_block) */
 #define GRU_PACK_AHEAD 4
+/* floats of C a column chunk of a product on B in place may hold (512 KiB: see gemm_split) */
+#define GRU_GEMM_CHUNK_C 131072
 
 gru_kernel_isa gru_cpu_kernel_isa(void)
 {
@@ -191,8 +194,9 @@ void gru_pack_block(gru_kernel_isa isa, float *packed, size_t k, size_t n, size_
 
 /*
  * Element (i, q) of a kernel's A: row-major A, rows lda apart, or (at) A
- * given as its transpose, A^T row-major with rows lda apart, read in place
- * (X and Hprev in dW = X^T dG and dU = Hprev^T dG: no transposed copy).
+ * column by column, column q's values lda floats after column q-1's: a
+ * block of A packed by gru_pack_a_t() (lda = the block's row count), whose
+ * kernel reads one contiguous stream.
  */
 #define GRU_A_AT(at, a, lda, i, q) ((at) ? (a) + (size_t)(q) * (lda) + (i) : (a) + (size_t)(i) * (lda) + (q))
 
@@ -316,7 +320,7 @@ typedef void (*kern512_fn)(size_t, const float *, size_t, const float *, size_t,
 static const kern512_fn kern512[7] = {NULL, kern512_1, kern512_2, kern512_3, kern512_4, kern512_5, kern512_6};
 static const kern512_fn kern512_tail[7] = {NULL, kern512_1_tail, kern512_2_tail, kern512_3_tail, kern512_4_tail,
 	kern512_5_tail, kern512_6_tail};
-/* A transposed in place (GRU_A_AT); B packed, so always whole panels */
+/* A packed by gru_pack_a_t (GRU_A_AT); B packed, so always whole panels */
 static const kern512_fn kern512_at[7] = {NULL, kern512_1_at, kern512_2_at, kern512_3_at, kern512_4_at, kern512_5_at,
 	kern512_6_at};
 
@@ -512,6 +516,12 @@ GRU_AVX2_ATTR static void kern256_row2(size_t kc, const float *a, const float *q
  * 32 rows at mr_max 6 are 6,6,5,5,5,5, not 6,6,6,6,6,2 (a 2-row block runs
  * the kernel at a third of its rate). Block `index` starts at row *start.
  */
+/* Rows of A per kernel call, at most. */
+static size_t kernel_rows(gru_kernel_isa isa)
+{
+	return isa == GRU_KERNEL_AVX512 ? 6 : isa == GRU_KERNEL_AVX2 ? 3 : 4;
+}
+
 static size_t row_block_count(size_t m, size_t mr_max)
 {
 	return (m + mr_max - 1) / mr_max;
@@ -531,16 +541,17 @@ static size_t row_block_size(size_t m, size_t blocks, size_t index, size_t *star
  * panel_step = k * nr, row_step = nr, zero padding behind the last column.
  * In place: panel_step = nr, row_step = ldb, nothing readable behind the
  * last column (so padded = 0: the AVX2 kernel masks the last panel's loads).
- * at: A given as A^T [k, m] (GRU_A_AT), only with B packed (padded).
+ * apacked: A packed by gru_pack_a_t() (one K slice: k <= GRU_KC, a its
+ * slice, lda ignored), only with B packed (padded); then only the kernel
+ * row blocks [ib0, ib1) of A's m rows run (row-major A: ib0 = 0, ib1 = all).
  */
-static void gemm_panels_block(gru_kernel_isa isa, int at, size_t m, size_t n, size_t k, const float *a,
-		size_t lda, const float *b, size_t panel_step, size_t row_step, int padded, int accumulate, float *c,
-		size_t ldc)
+static void gemm_panels_block(gru_kernel_isa isa, int apacked, size_t m, size_t ib0, size_t ib1, size_t n,
+		size_t k, const float *a, size_t lda, const float *b, size_t panel_step, size_t row_step, int padded,
+		int accumulate, float *c, size_t ldc)
 {
 	const size_t nr = gru_pack_nr(isa);
 	const size_t panels = (n + nr - 1) / nr;
-	const size_t mr_max = isa == GRU_KERNEL_AVX512 ? 6 : isa == GRU_KERNEL_AVX2 ? 3 : 4;
-	const size_t blocks = row_block_count(m, mr_max);
+	const size_t blocks = row_block_count(m, kernel_rows(isa));
 	size_t k0, jp, i0, ib;
 
 	if (m == 0 || n == 0) {
@@ -561,7 +572,7 @@ static void gemm_panels_block(gru_kernel_isa isa, int at, size_t m, size_t n, si
 		jp = 0;
 #if GRU_GEMM_X86
 		/* a single row: two panels a call, for twice the independent FMA chains */
-		if (m == 1 && !at && isa != GRU_KERNEL_PORTABLE) {
+		if (m == 1 && !apacked && isa != GRU_KERNEL_PORTABLE) {
 			for (; jp + 1 < panels; jp += 2) {
 				const float *p = b + jp * panel_step + k0 * row_step;
 				const size_t nv = n - (jp + 1) * nr < nr ? n - (jp + 1) * nr : nr;
@@ -587,9 +598,11 @@ static void gemm_panels_block(gru_kernel_isa isa, int at, size_t m, size_t n, si
 			const size_t nv = n - jp * nr < nr ? n - jp * nr : nr;
 			float *cp = c + jp * nr;
 
-			for (ib = 0; ib < blocks; ib++) {
+			for (ib = ib0; ib < blocks && ib < ib1; ib++) {
 				const size_t mr = row_block_size(m, blocks, ib, &i0);
-				const float *ap = GRU_A_AT(at, a, lda, i0, k0);
+				/* a packed block: its columns of mr values, after the i0 kc values of the blocks before */
+				const float *ap = apacked ? a + i0 * kc : a + i0 * lda + k0;
+				const size_t ld = apacked ? mr : lda;
 				float *cb = cp + i0 * ldc;
 
 #if GRU_GEMM_X86
@@ -598,17 +611,17 @@ static void gemm_panels_block(gru_kernel_isa isa, int at, size_t m, size_t n, si
 					const __mmask16 m1 = nv >= 32 ? (__mmask16)0xFFFF
 						: nv > 16 ? (__mmask16)((1u << (nv - 16)) - 1) : (__mmask16)0;
 
-					(at ? kern512_at : padded || nv == nr ? kern512 : kern512_tail)[mr](kc, ap, lda, p, row_step,
-							cb, ldc, acc, m0, m1);
+					(apacked ? kern512_at : padded || nv == nr ? kern512 : kern512_tail)[mr](kc, ap, ld, p,
+							row_step, cb, ldc, acc, m0, m1);
 					continue;
 				}
 				if (isa == GRU_KERNEL_AVX2) {
-					(at ? kern256_at : padded || nv == nr ? kern256 : kern256_tail)[mr](kc, ap, lda, p, row_step,
-							cb, ldc, acc, nv);
+					(apacked ? kern256_at : padded || nv == nr ? kern256 : kern256_tail)[mr](kc, ap, ld, p,
+							row_step, cb, ldc, acc, nv);
 					continue;
 				}
 #endif
-				kern_portable(at, mr, kc, ap, lda, p, row_step, cb, ldc, acc, nv);
+				kern_portable(apacked, mr, kc, ap, ld, p, row_step, cb, ldc, acc, nv);
 			}
 		}
 	}
@@ -620,42 +633,36 @@ static void gemm_panels_block(gru_kernel_isa isa, int at, size_t m, size_t n, si
  * (an input projection over all timesteps) is read from memory once, not
  * once per panel. A step's few rows are one block.
  */
-static void gemm_panels(gru_kernel_isa isa, int at, size_t m, size_t n, size_t k, const float *a, size_t lda,
+static void gemm_panels(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *a, size_t lda,
 		const float *b, size_t panel_step, size_t row_step, int padded, int accumulate, float *c, size_t ldc)
 {
 	size_t m0;
 
 	if (m <= GRU_MC) {
-		gemm_panels_block(isa, at, m, n, k, a, lda, b, panel_step, row_step, padded, accumulate, c, ldc);
+		gemm_panels_block(isa, 0, m, 0, SIZE_MAX, n, k, a, lda, b, panel_step, row_step, padded, accumulate, c,
+				ldc);
 		return;
 	}
 	for (m0 = 0; m0 < m; m0 += GRU_MC) {
 		const size_t mm = m - m0 < GRU_MC ? m - m0 : GRU_MC;
 
-		gemm_panels_block(isa, at, mm, n, k, GRU_A_AT(at, a, lda, m0, 0), lda, b, panel_step, row_step, padded,
+		gemm_panels_block(isa, 0, mm, 0, SIZE_MAX, n, k, a + m0 * lda, lda, b, panel_step, row_step, padded,
 				accumulate, c + m0 * ldc, ldc);
 	}
-}
-
-/* gru_gemm_packed(), A row-major (at = 0) or given as A^T (at = 1, see GRU_A_AT). */
-static void gemm_packed_at(gru_kernel_isa isa, int at, size_t m, size_t n, size_t k, const float *a, size_t lda,
-		const float *packed, int accumulate, float *c, size_t ldc)
-{
-	const size_t nr = gru_pack_nr(isa);
-
-	gemm_panels(isa, at, m, n, k, a, lda, packed, k * nr, nr, 1, accumulate, c, ldc);
 }
 
 void gru_gemm_packed(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *a, size_t lda,
 		const float *packed, int accumulate, float *c, size_t ldc)
 {
-	gemm_packed_at(isa, 0, m, n, k, a, lda, packed, accumulate, c, ldc);
+	const size_t nr = gru_pack_nr(isa);
+
+	gemm_panels(isa, m, n, k, a, lda, packed, k * nr, nr, 1, accumulate, c, ldc);
 }
 
 void gru_gemm_direct(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *a, size_t lda,
 		const float *b, size_t ldb, int accumulate, float *c, size_t ldc)
 {
-	gemm_panels(isa, 0, m, n, k, a, lda, b, gru_pack_nr(isa), ldb, 0, accumulate, c, ldc);
+	gemm_panels(isa, m, n, k, a, lda, b, gru_pack_nr(isa), ldb, 0, accumulate, c, ldc);
 }
 
 extern char *openblas_get_corename(void);
@@ -700,7 +707,7 @@ typedef struct {
 	gru_kernel_isa isa;
 	size_t m, n, k, lda, ldb, ldc;
 	const float *a, *b;
-	int at, packed, accumulate;   /* at: A given as A^T (GRU_A_AT; B then in place, scratch set) */
+	int apacked, packed, accumulate;   /* apacked: A from gru_pack_a_t (B then in place, scratch set) */
 	float *c, *scratch;
 } gru_gemm_split_job;
 
@@ -730,13 +737,34 @@ static void gemm_panel_range(void *ctx, size_t p0, size_t p1)
 		float *slice = o->scratch + p0 * GRU_KC * nr;
 		size_t k0;
 
+		if (o->k == 0 && !o->accumulate) {
+			/* no slice: an empty sum */
+			for (k0 = 0; k0 < o->m; k0++) {
+				memset(o->c + k0 * o->ldc + c0, 0, (c1 - c0) * sizeof(float));
+			}
+		}
 		for (k0 = 0; k0 < o->k; k0 += GRU_KC) {
 			const size_t kc = o->k - k0 < GRU_KC ? o->k - k0 : GRU_KC;
 
 			gru_pack_clear(o->isa, slice, kc, c1 - c0);
 			gru_pack_block(o->isa, slice, kc, c1 - c0, 0, kc, 0, c1 - c0, o->b + k0 * o->ldb + c0, o->ldb, 1);
-			gemm_packed_at(o->isa, o->at, o->m, c1 - c0, kc, GRU_A_AT(o->at, o->a, o->lda, 0, k0), o->lda, slice,
-					o->accumulate || k0 > 0, o->c + c0, o->ldc);
+			if (o->apacked) {
+				/*
+				 * the packed slice of A (m x kc floats, k0 m floats in) in groups
+				 * of GRU_MC rows' blocks, each staying in L2 while the panels
+				 * pass over it (as gemm_panels() blocks a row-major A)
+				 */
+				const size_t per_group = GRU_MC / kernel_rows(o->isa);
+				size_t ib;
+
+				for (ib = 0; ib < row_block_count(o->m, kernel_rows(o->isa)); ib += per_group) {
+					gemm_panels_block(o->isa, 1, o->m, ib, ib + per_group, c1 - c0, kc, o->a + k0 * o->m, 0,
+							slice, kc * nr, nr, 1, o->accumulate || k0 > 0, o->c + c0, o->ldc);
+				}
+			} else {
+				gru_gemm_packed(o->isa, o->m, c1 - c0, kc, o->a + k0, o->lda, slice, o->accumulate || k0 > 0,
+						o->c + c0, o->ldc);
+			}
 		}
 		return;
 	}
@@ -760,8 +788,23 @@ static void gemm_split(gru_gemm_split_job *o, int split_columns)
 		const size_t panels = (o->n + nr - 1) / nr;
 		const size_t threads = gru_cpu_loop_threads(panels, flops);
 		const size_t chunks = threads > 1 ? 2 * threads : 1;
+		size_t chunk = (panels + chunks - 1) / chunks;
 
-		gru_cpu_run_chunks(gemm_panel_range, o, panels, (panels + chunks - 1) / chunks, threads);
+		/*
+		 * B in place, packed a K slice at a time: C is read and written once
+		 * per slice, so a chunk's columns of C should stay in L2 across the
+		 * slices, beside a slice of A and of B (GRU_GEMM_CHUNK_C floats of C).
+		 * Streamed from L3 instead, C cost the m = 512, n = 1536 product a
+		 * fifth of its time.
+		 */
+		if (!o->packed && o->scratch != NULL) {
+			const size_t fit = GRU_GEMM_CHUNK_C / (o->m > 0 ? o->m : 1) / nr;
+
+			if (chunk > fit) {
+				chunk = fit > 0 ? fit : 1;
+			}
+		}
+		gru_cpu_run_chunks(gemm_panel_range, o, panels, chunk, threads);
 	} else {
 		const size_t threads = gru_cpu_loop_threads(o->m, flops);
 		const size_t chunks = threads > 1 ? 4 * threads : 1;
@@ -783,7 +826,7 @@ void gru_gemm_parallel(gru_kernel_isa isa, size_t m, size_t n, size_t k, const f
 	o.lda = lda;
 	o.b = b;
 	o.ldb = ldb;
-	o.at = 0;
+	o.apacked = 0;
 	o.packed = packed;
 	o.accumulate = accumulate;
 	o.c = c;
@@ -792,7 +835,67 @@ void gru_gemm_parallel(gru_kernel_isa isa, size_t m, size_t n, size_t k, const f
 	gemm_split(&o, n > m);
 }
 
-void gru_gemm_parallel_tn(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *a_t, size_t lda_t,
+typedef struct {
+	gru_kernel_isa isa;
+	float *apack;
+	const float *a_t;
+	size_t lda_t, m, k;
+} gru_pack_a_job;
+
+/* K slices [s0, s1) of gru_pack_a_t(): row q of A^T read once, its pieces to each block's column q. */
+static void pack_a_slices(void *ctx, size_t s0, size_t s1)
+{
+	const gru_pack_a_job *o = (const gru_pack_a_job *)ctx;
+	const size_t m = o->m, blocks = row_block_count(m, kernel_rows(o->isa));
+	size_t s, q, ib, i0, i;
+
+	for (s = s0; s < s1; s++) {
+		const size_t k0 = s * GRU_KC, kc = o->k - k0 < GRU_KC ? o->k - k0 : GRU_KC;
+		float *slice = o->apack + k0 * m;
+
+		for (q = 0; q < kc; q++) {
+			const float *row = o->a_t + (k0 + q) * o->lda_t;
+
+			for (ib = 0; ib < blocks; ib++) {
+				const size_t mr = row_block_size(m, blocks, ib, &i0);
+				float *dst = slice + i0 * kc + q * mr;
+
+				/* the blocks' usual sizes as constants: copied inline, not a call per piece */
+				switch (mr) {
+					case 6:
+						memcpy(dst, row + i0, 6 * sizeof(float));
+						break;
+					case 5:
+						memcpy(dst, row + i0, 5 * sizeof(float));
+						break;
+					case 3:
+						memcpy(dst, row + i0, 3 * sizeof(float));
+						break;
+					default:
+						for (i = 0; i < mr; i++) {
+							dst[i] = row[i0 + i];
+						}
+				}
+			}
+		}
+	}
+}
+
+void gru_pack_a_t(gru_kernel_isa isa, float *apack, const float *a_t, size_t lda_t, size_t m, size_t k)
+{
+	gru_pack_a_job o;
+
+	o.isa = isa;
+	o.apack = apack;
+	o.a_t = a_t;
+	o.lda_t = lda_t;
+	o.m = m;
+	o.k = k;
+	/* a pass over memory: whole K slices, two a thread, from about 64k floats up */
+	gru_cpu_run_pass(pack_a_slices, &o, (k + GRU_KC - 1) / GRU_KC, 1, 2, (double)m * (double)k, 65536.0);
+}
+
+void gru_gemm_parallel_tn(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *apack,
 		const float *b, size_t ldb, float *c, size_t ldc, float *scratch)
 {
 	gru_gemm_split_job o;
@@ -801,16 +904,16 @@ void gru_gemm_parallel_tn(gru_kernel_isa isa, size_t m, size_t n, size_t k, cons
 	o.m = m;
 	o.n = n;
 	o.k = k;
-	o.a = a_t;
-	o.lda = lda_t;
+	o.a = apack;
+	o.lda = 0;
 	o.b = b;
 	o.ldb = ldb;
-	o.at = 1;
+	o.apacked = 1;
 	o.packed = 0;
 	o.accumulate = 0;
 	o.c = c;
 	o.ldc = ldc;
 	o.scratch = scratch;
-	/* by columns whatever the shape: the panels of B are packed per thread, which the kernel for A^T needs */
+	/* by columns whatever the shape: each thread packs its panels of B, which the packed A needs */
 	gemm_split(&o, 1);
 }

@@ -64,6 +64,9 @@
  *   upack  float32 only: the transposed recurrent kernel, packed:
  *          reset_after U^T as [3H, H]; reset before U_h^T as [H, H], then
  *          [U_z|U_r]^T as [2H, H]
+ *   apack  float32 only: [B*T, max(I, H)] floats, X or Hprev (or r*hprev)
+ *          packed as the A of the weight gradients on our kernels
+ *          (gru_pack_a_t())
  *   wpack  float32 only: W^T [3H, I] packed, for dX on our kernels
  *   bpack  float32 only: [GRU_GEMM_KC, 3H] of dG packed, the K slice of
  *          the weight gradients' B on our kernels (gru_gemm_parallel_tn())
@@ -93,7 +96,7 @@ typedef struct {
 } gru_trace_layout;
 
 typedef struct {
-	size_t dg, dh, drh, packed, xd, hd, upack, wpack, bpack;
+	size_t dg, dh, drh, packed, xd, hd, upack, apack, wpack, bpack;
 	size_t bytes;        /* total, including GRU_ALIGN of slack */
 } gru_backward_layout;
 

@@ -141,13 +141,18 @@ int gru_backward_layout_compute(const gru_problem *problem, gru_backward_layout 
 	const size_t units = problem->units;
 	const int before = !problem->reset_after;
 	const int rec_drop = problem->recurrent_dropout;
-	size_t width, rows, n_dg, n_h, n_packed, n_xd, n_hd, n_upack, n_wpack = 0, n_bpack = 0, cursor = 0;
+	size_t width, rows, n_dg, n_h, n_packed, n_xd, n_hd, n_upack, n_apack = 0, n_wpack = 0, n_bpack = 0;
+	size_t cursor = 0;
 
-	/* float32: W^T packed and a K slice of dG packed, for our kernels (gru_cpu_own_batched_products) */
+	/*
+	 * float32: X or Hprev packed as A, W^T packed and a K slice of dG
+	 * packed, for our kernels (gru_cpu_own_batched_products)
+	 */
 	if (problem->dtype == GRU_FLOAT32) {
 		size_t gates, padded;
 
-		if (!gru_size_mul(units, 3, &gates)
+		if (!mul3(problem->batch, problem->steps, problem->features > units ? problem->features : units, &n_apack)
+				|| !gru_size_mul(units, 3, &gates)
 				|| !gru_size_add(problem->features, GRU_PACK_NR_MAX - 1, &padded)
 				|| !gru_size_mul(gates, padded - padded % GRU_PACK_NR_MAX, &n_wpack)
 				|| !gru_size_add(gates, GRU_PACK_NR_MAX - 1, &padded)
@@ -172,6 +177,7 @@ int gru_backward_layout_compute(const gru_problem *problem, gru_backward_layout 
 			|| !layout_add(&cursor, problem->input_dropout ? n_xd : 0, es, &layout->xd)
 			|| !layout_add(&cursor, rec_drop ? n_hd : 0, es, &layout->hd)
 			|| !layout_add(&cursor, n_upack, es, &layout->upack)
+			|| !layout_add(&cursor, n_apack, es, &layout->apack)
 			|| !layout_add(&cursor, n_wpack, es, &layout->wpack)
 			|| !layout_add(&cursor, n_bpack, es, &layout->bpack)
 			|| !gru_size_add(cursor, GRU_ALIGN, &layout->bytes)) {

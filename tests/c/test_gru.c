@@ -785,17 +785,18 @@ static void test_packed_gemm(void)
 }
 
 /*
- * gru_gemm_parallel_tn (A read as A^T in place): against a double
- * reference, and the same bits as gru_gemm_parallel on an explicit
+ * gru_pack_a_t + gru_gemm_parallel_tn (A given as A^T, packed): against a
+ * double reference, and the same bits as gru_gemm_parallel on an explicit
  * transposed copy (same kernels, same k order); every ISA, one and two
- * threads, around the 6- and 3-row blocks, the 32- and 16-column panels
- * and the K slice; a column of C past n must stay as it was.
+ * threads, around the 6-, 4- and 3-row blocks, the 32- and 16-column
+ * panels and the K slice; a column of C past n and a float past the
+ * packed A must stay as they were.
  */
 static void test_gemm_tn(void)
 {
 	/* m, n, k */
 	static const size_t shapes[][3] = {{1, 1, 1}, {5, 7, 3}, {6, 32, 256}, {7, 33, 257}, {13, 95, 600},
-		{128, 96, 520}, {40, 200, 1030}};
+		{128, 96, 520}, {40, 200, 1030}, {301, 40, 300}};
 	const gru_kernel_isa best = gru_cpu_kernel_isa();
 	const int blas_threads = openblas_get_num_threads();
 	int isa, threads;
@@ -812,6 +813,7 @@ static void test_gemm_tn(void)
 				float *b = malloc(k * ldb * sizeof(float));
 				float *c = malloc(m * ldc * sizeof(float));
 				float *c1 = malloc(m * ldc * sizeof(float));
+				float *apack = malloc((m * k + 1) * sizeof(float));
 				float *scratch = NULL;
 				double worst = 0;
 				size_t i, j, q, moved = 0;
@@ -821,6 +823,7 @@ static void test_gemm_tn(void)
 					CHECK(0, "posix_memalign");
 					return;
 				}
+				apack[m * k] = -3.0f;
 				for (i = 0; i < k * lda_t; i++) {
 					a_t[i] = (float)rng_uniform(-1, 1);
 				}
@@ -835,7 +838,9 @@ static void test_gemm_tn(void)
 				for (i = 0; i < m * ldc; i++) {
 					c[i] = c1[i] = -7.0f;
 				}
-				gru_gemm_parallel_tn((gru_kernel_isa)isa, m, n, k, a_t, lda_t, b, ldb, c, ldc, scratch);
+				gru_pack_a_t((gru_kernel_isa)isa, apack, a_t, lda_t, m, k);
+				gru_gemm_parallel_tn((gru_kernel_isa)isa, m, n, k, apack, b, ldb, c, ldc, scratch);
+				moved += apack[m * k] != -3.0f;
 				gru_gemm_parallel((gru_kernel_isa)isa, m, n, k, a, k, b, ldb, 0, 0, c1, ldc, scratch);
 				for (i = 0; i < m; i++) {
 					double want = 0;
@@ -857,13 +862,14 @@ static void test_gemm_tn(void)
 					}
 				}
 				CHECK(worst < 2e-7 && moved == 0, "gemm_tn %s threads=%d m=%zu n=%zu k=%zu: worst error %.3g, %zu "
-						"columns past n written", gru_cpu_kernel_name((gru_kernel_isa)isa), threads, m, n, k, worst,
+						"writes past C's columns or the packed A", gru_cpu_kernel_name((gru_kernel_isa)isa), threads, m, n, k, worst,
 						moved);
 				CHECK(memcmp(c, c1, m * ldc * sizeof(float)) == 0,
 						"gemm_tn %s threads=%d m=%zu n=%zu k=%zu: not the bits of the product on A's copy",
 						gru_cpu_kernel_name((gru_kernel_isa)isa), threads, m, n, k);
 				free(a_t);
 				free(a);
+				free(apack);
 				free(b);
 				free(c);
 				free(c1);
