@@ -247,11 +247,14 @@ static void GRU_SFX(column_sums_parallel)(int wide, GRU_REAL *acc, const GRU_REA
  * The weight and input gradients of a long call on our kernels: dW = X^T dG
  * and dU = Hprev^T dG with X and Hprev packed as A^T (gru_pack_a_t, into
  * apack) and dG in place as B (gru_gemm_parallel_tn); dX = dG W^T with W^T
- * packed. The same products as the OpenBLAS branch.
+ * packed. The same products as the OpenBLAS branch; the bias gradients
+ * (d_bias, NULL: none) are the column sums the products take of dG as
+ * they pack it, the bits of column_sums_parallel().
  */
 static void GRU_SFX(bwd_own_products)(const gru_problem *p, gru_kernel_isa isa, const GRU_REAL *x_gemm,
 		const GRU_REAL *hp_gemm, const GRU_REAL *aux, const GRU_REAL *dg, const GRU_REAL *kernel, GRU_REAL *apack,
-		GRU_REAL *wpack, GRU_REAL *bpack, GRU_REAL *d_kernel, GRU_REAL *d_recurrent, GRU_REAL *d_inputs)
+		GRU_REAL *wpack, GRU_REAL *bpack, GRU_REAL *d_kernel, GRU_REAL *d_recurrent, GRU_REAL *d_inputs,
+		GRU_REAL *d_bias)
 {
 	const size_t units = p->units, gates = 3 * units, features = p->features;
 	const size_t rows = p->batch * p->steps;
@@ -260,21 +263,26 @@ static void GRU_SFX(bwd_own_products)(const gru_problem *p, gru_kernel_isa isa, 
 
 	gru_pack_a_t(isa, apack, x_gemm, features, features, rows);
 	if (p->reset_after) {
-		gru_gemm_parallel_tn(isa, features, 2 * units, rows, apack, dg, width, d_kernel, gates, bpack);
+		/* bias: input side [dz | dr | dxh], recurrent side [dz | dr | dgh] */
+		gru_gemm_parallel_tn(isa, features, 2 * units, rows, apack, dg, width, d_kernel, gates, bpack, NULL);
 		gru_gemm_parallel_tn(isa, features, units, rows, apack, dg + 3 * units, width, d_kernel + 2 * units, gates,
-				bpack);
+				bpack, d_bias != NULL ? d_bias + 2 * units : NULL);
 		gru_pack_a_t(isa, apack, hp_gemm, units, units, rows);
-		gru_gemm_parallel_tn(isa, units, gates, rows, apack, dg, width, d_recurrent, gates, bpack);
+		gru_gemm_parallel_tn(isa, units, gates, rows, apack, dg, width, d_recurrent, gates, bpack,
+				d_bias != NULL ? d_bias + gates : NULL);
+		if (d_bias != NULL) {
+			memcpy(d_bias, d_bias + gates, 2 * units * sizeof(GRU_REAL));
+		}
 	} else {
-		gru_gemm_parallel_tn(isa, features, gates, rows, apack, dg, width, d_kernel, gates, bpack);
+		gru_gemm_parallel_tn(isa, features, gates, rows, apack, dg, width, d_kernel, gates, bpack, d_bias);
 		gru_pack_a_t(isa, apack, hp_gemm, units, units, rows);
 		for (j = 0; j < 2; j++) {
 			gru_gemm_parallel_tn(isa, units, units, rows, apack, dg + j * units, width,
-					d_recurrent + j * units * units, units, bpack);
+					d_recurrent + j * units * units, units, bpack, NULL);
 		}
 		gru_pack_a_t(isa, apack, aux, units, units, rows);
 		gru_gemm_parallel_tn(isa, units, units, rows, apack, dg + 2 * units, width,
-				d_recurrent + 2 * units * units, units, bpack);
+				d_recurrent + 2 * units * units, units, bpack, NULL);
 	}
 	if (d_inputs != NULL) {
 		if (p->reset_after) {
@@ -433,7 +441,8 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 	if (rows > GRU_DIRECT_MAX_ROWS && gru_cpu_own_batched_products(loop.isa)) {
 		own = 1;
 		GRU_SFX(bwd_own_products)(p, loop.isa, x_gemm, hp_gemm, tr.aux, dg, kernel, (GRU_REAL *)(base + lay.apack),
-				(GRU_REAL *)(base + lay.wpack), (GRU_REAL *)(base + lay.bpack), d_kernel, d_recurrent, d_inputs);
+				(GRU_REAL *)(base + lay.wpack), (GRU_REAL *)(base + lay.bpack), d_kernel, d_recurrent, d_inputs,
+				p->use_bias ? d_bias : NULL);
 	}
 #endif
 	if (p->reset_after) {
@@ -449,7 +458,7 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 						d_inputs, features);
 			}
 		}
-		if (p->use_bias) {
+		if (p->use_bias && !own) {
 			/* input side [dz | dr | dxh], recurrent side [dz | dr | dgh]: each column of dG read once */
 			GRU_SFX(column_sums_parallel)(wide, d_bias, dg, rows, width, 2 * units);
 			memcpy(d_bias + gates, d_bias, 2 * units * sizeof(GRU_REAL));
@@ -470,7 +479,7 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 				GRU_SFX(gemm_nt)(wide, rows, features, gates, dg, width, kernel, gates, 0, d_inputs, features);
 			}
 		}
-		if (p->use_bias) {
+		if (p->use_bias && !own) {
 			GRU_SFX(column_sums_parallel)(wide, d_bias, dg, rows, width, gates);
 		}
 	}

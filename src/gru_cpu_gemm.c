@@ -709,7 +709,73 @@ typedef struct {
 	const float *a, *b;
 	int apacked, packed, accumulate;   /* apacked: A from gru_pack_a_t (B then in place, scratch set) */
 	float *c, *scratch;
+	float *sums;                       /* B's column sums, or NULL (B in place, scratch set) */
 } gru_gemm_split_job;
+
+#if GRU_GEMM_X86
+/* s[0..nr) += the kc rows of a packed panel, in row order (AVX-512: nr = 32, AVX2: nr = 16). */
+GRU_AVX512_ATTR static void panel_sums512(const float *p, size_t kc, float *s)
+{
+	__m512 s0 = _mm512_loadu_ps(s), s1 = _mm512_loadu_ps(s + 16);
+	size_t q;
+
+	for (q = 0; q < kc; q++) {
+		s0 = _mm512_add_ps(s0, _mm512_loadu_ps(p + q * 32));
+		s1 = _mm512_add_ps(s1, _mm512_loadu_ps(p + q * 32 + 16));
+	}
+	_mm512_storeu_ps(s, s0);
+	_mm512_storeu_ps(s + 16, s1);
+}
+
+GRU_AVX2_ATTR static void panel_sums256(const float *p, size_t kc, float *s)
+{
+	__m256 s0 = _mm256_loadu_ps(s), s1 = _mm256_loadu_ps(s + 8);
+	size_t q;
+
+	for (q = 0; q < kc; q++) {
+		s0 = _mm256_add_ps(s0, _mm256_loadu_ps(p + q * 16));
+		s1 = _mm256_add_ps(s1, _mm256_loadu_ps(p + q * 16 + 8));
+	}
+	_mm256_storeu_ps(s, s0);
+	_mm256_storeu_ps(s + 8, s1);
+}
+#endif
+
+/*
+ * sums[j] for the first n columns of a packed K slice (kc rows): from 0
+ * (first) or from what earlier slices left, each column's rows added in
+ * order, so the bits of a plain row-by-row sum of B whatever the split.
+ */
+static void packed_column_sums(gru_kernel_isa isa, const float *slice, size_t kc, size_t n, float *sums, int first)
+{
+	const size_t nr = gru_pack_nr(isa);
+	size_t jp, q, j;
+
+	for (jp = 0; jp * nr < n; jp++) {
+		const float *p = slice + jp * kc * nr;
+		const size_t nv = n - jp * nr < nr ? n - jp * nr : nr;
+		float s[GRU_PACK_NR_MAX];
+
+		for (j = 0; j < nr; j++) {
+			s[j] = first || j >= nv ? 0.0f : sums[jp * nr + j];
+		}
+#if GRU_GEMM_X86
+		if (isa == GRU_KERNEL_AVX512) {
+			panel_sums512(p, kc, s);
+		} else if (isa == GRU_KERNEL_AVX2) {
+			panel_sums256(p, kc, s);
+		} else
+#endif
+		{
+			for (q = 0; q < kc; q++) {
+				for (j = 0; j < nr; j++) {
+					s[j] += p[q * nr + j];
+				}
+			}
+		}
+		memcpy(sums + jp * nr, s, nv * sizeof(float));
+	}
+}
 
 /* C = A . B on a chunk: rows [r0, r1) of C. */
 static void gemm_rows(void *ctx, size_t r0, size_t r1)
@@ -737,10 +803,13 @@ static void gemm_panel_range(void *ctx, size_t p0, size_t p1)
 		float *slice = o->scratch + p0 * GRU_KC * nr;
 		size_t k0;
 
-		if (o->k == 0 && !o->accumulate) {
-			/* no slice: an empty sum */
-			for (k0 = 0; k0 < o->m; k0++) {
+		if (o->k == 0) {
+			/* no slice: empty sums */
+			for (k0 = 0; k0 < o->m && !o->accumulate; k0++) {
 				memset(o->c + k0 * o->ldc + c0, 0, (c1 - c0) * sizeof(float));
+			}
+			if (o->sums != NULL) {
+				memset(o->sums + c0, 0, (c1 - c0) * sizeof(float));
 			}
 		}
 		for (k0 = 0; k0 < o->k; k0 += GRU_KC) {
@@ -748,6 +817,10 @@ static void gemm_panel_range(void *ctx, size_t p0, size_t p1)
 
 			gru_pack_clear(o->isa, slice, kc, c1 - c0);
 			gru_pack_block(o->isa, slice, kc, c1 - c0, 0, kc, 0, c1 - c0, o->b + k0 * o->ldb + c0, o->ldb, 1);
+			if (o->sums != NULL) {
+				/* B's column sums (the bias gradients) from the packed slice, still in L2 */
+				packed_column_sums(o->isa, slice, kc, c1 - c0, o->sums + c0, k0 == 0);
+			}
 			if (o->apacked) {
 				/*
 				 * the packed slice of A (m x kc floats, k0 m floats in) in groups
@@ -828,6 +901,7 @@ void gru_gemm_parallel(gru_kernel_isa isa, size_t m, size_t n, size_t k, const f
 	o.ldb = ldb;
 	o.apacked = 0;
 	o.packed = packed;
+	o.sums = NULL;
 	o.accumulate = accumulate;
 	o.c = c;
 	o.ldc = ldc;
@@ -896,7 +970,7 @@ void gru_pack_a_t(gru_kernel_isa isa, float *apack, const float *a_t, size_t lda
 }
 
 void gru_gemm_parallel_tn(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *apack,
-		const float *b, size_t ldb, float *c, size_t ldc, float *scratch)
+		const float *b, size_t ldb, float *c, size_t ldc, float *scratch, float *col_sums)
 {
 	gru_gemm_split_job o;
 
@@ -910,6 +984,7 @@ void gru_gemm_parallel_tn(gru_kernel_isa isa, size_t m, size_t n, size_t k, cons
 	o.ldb = ldb;
 	o.apacked = 1;
 	o.packed = 0;
+	o.sums = col_sums;
 	o.accumulate = 0;
 	o.c = c;
 	o.ldc = ldc;

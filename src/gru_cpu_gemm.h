@@ -122,11 +122,13 @@ void gru_gemm_parallel(gru_kernel_isa isa, size_t m, size_t n, size_t k, const f
  * m = 512. gru_gemm_parallel_tn() then splits C by columns over
  * gru_cpu_loop_threads() threads, each packing its panels of B (row-major
  * in place, rows ldb apart) one K slice at a time into scratch (required,
- * see GRU_GEMM_KC).
+ * see GRU_GEMM_KC). col_sums (or NULL): B's n column sums, taken from the
+ * packed slices (the bias gradients, without another pass over dG), each
+ * column summed in row order: the bits of a row-by-row sum.
  */
 void gru_pack_a_t(gru_kernel_isa isa, float *apack, const float *a_t, size_t lda_t, size_t m, size_t k);
 void gru_gemm_parallel_tn(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *apack,
-		const float *b, size_t ldb, float *c, size_t ldc, float *scratch);
+		const float *b, size_t ldb, float *c, size_t ldc, float *scratch, float *col_sums);
 
 /*
  * K slice of our GEMMs; gru_gemm_parallel()'s scratch (NULL: none) holds

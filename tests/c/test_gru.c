@@ -814,9 +814,10 @@ static void test_gemm_tn(void)
 				float *c = malloc(m * ldc * sizeof(float));
 				float *c1 = malloc(m * ldc * sizeof(float));
 				float *apack = malloc((m * k + 1) * sizeof(float));
+				float *sums = malloc((n + 1) * sizeof(float));
 				float *scratch = NULL;
 				double worst = 0;
-				size_t i, j, q, moved = 0;
+				size_t i, j, q, moved = 0, wrong_sums = 0;
 
 				if (posix_memalign((void **)&scratch, 64, gru_packed_floats_bound(GRU_GEMM_KC, n) * sizeof(float))
 						!= 0) {
@@ -839,8 +840,19 @@ static void test_gemm_tn(void)
 					c[i] = c1[i] = -7.0f;
 				}
 				gru_pack_a_t((gru_kernel_isa)isa, apack, a_t, lda_t, m, k);
-				gru_gemm_parallel_tn((gru_kernel_isa)isa, m, n, k, apack, b, ldb, c, ldc, scratch);
+				sums[n] = -5.0f;
+				gru_gemm_parallel_tn((gru_kernel_isa)isa, m, n, k, apack, b, ldb, c, ldc, scratch, sums);
 				moved += apack[m * k] != -3.0f;
+				moved += sums[n] != -5.0f;
+				for (j = 0; j < n; j++) {
+					/* B's column sums: each column added row by row in float */
+					float want_sum = 0.0f;
+
+					for (q = 0; q < k; q++) {
+						want_sum += b[q * ldb + j];
+					}
+					wrong_sums += sums[j] != want_sum;
+				}
 				gru_gemm_parallel((gru_kernel_isa)isa, m, n, k, a, k, b, ldb, 0, 0, c1, ldc, scratch);
 				for (i = 0; i < m; i++) {
 					double want = 0;
@@ -864,12 +876,15 @@ static void test_gemm_tn(void)
 				CHECK(worst < 2e-7 && moved == 0, "gemm_tn %s threads=%d m=%zu n=%zu k=%zu: worst error %.3g, %zu "
 						"writes past C's columns or the packed A", gru_cpu_kernel_name((gru_kernel_isa)isa), threads, m, n, k, worst,
 						moved);
+				CHECK(wrong_sums == 0, "gemm_tn %s threads=%d m=%zu n=%zu k=%zu: %zu column sums not the row-by-row sum",
+						gru_cpu_kernel_name((gru_kernel_isa)isa), threads, m, n, k, wrong_sums);
 				CHECK(memcmp(c, c1, m * ldc * sizeof(float)) == 0,
 						"gemm_tn %s threads=%d m=%zu n=%zu k=%zu: not the bits of the product on A's copy",
 						gru_cpu_kernel_name((gru_kernel_isa)isa), threads, m, n, k);
 				free(a_t);
 				free(a);
 				free(apack);
+				free(sums);
 				free(b);
 				free(c);
 				free(c1);
