@@ -102,10 +102,11 @@ int gru_cpu_own_batched_products(gru_kernel_isa isa);
  * timesteps that OpenBLAS would otherwise run (gru_cpu_own_batched_products).
  * The larger dimension of C is split: the rows of a tall C (the input
  * projection, dX: B*T rows), the columns, in whole panels, of a wide one
- * (the weight gradients, a few hundred rows summed over B*T): split by rows,
- * each thread would read all of B, which is as tall as all the timesteps,
- * for half the work (the 2-thread seed backward's products measured
- * 14-21 ms that way, as slow as one thread).
+ * (as the weight gradients of gru_gemm_parallel_tn, a few hundred rows
+ * summed over B*T: split by rows, each thread would read all of B, which
+ * is as tall as all the timesteps, for half the work; the 2-thread seed
+ * backward's products measured 14-21 ms that way, as slow as one thread).
+ * B in place with scratch set: packed a K slice at a time, as there.
  */
 void gru_gemm_parallel(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *a, size_t lda,
 		const float *b, size_t ldb, int packed, int accumulate, float *c, size_t ldc, float *scratch);
