@@ -346,8 +346,8 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 #if GRU_PACKED
 	if (batch * steps <= GRU_DIRECT_MAX_ROWS) {
 		gru_gemm_direct(loop.isa, batch * steps, gates, features, x_gemm, features, kernel, gates, 0, xw, gates);
-	} else if (gru_cpu_own_batched_products(loop.isa)) {
-		/* our kernels (see gru_cpu_own_batched_products): the kernel packed once, rows split over threads */
+	} else if (gru_cpu_own_projection(loop.isa)) {
+		/* our kernels (see gru_cpu_own_projection): the kernel packed once, rows split over threads */
 		GRU_REAL *wp = (GRU_REAL *)(base + lay.wpack);
 
 		gru_pack_clear(loop.isa, wp, features, gates);

@@ -721,6 +721,14 @@ int gru_cpu_own_batched_products(gru_kernel_isa isa)
 	return isa != GRU_KERNEL_PORTABLE && (openblas_get_num_threads() > 1 || gru_cpu_gemm_outranks_blas(isa));
 }
 
+int gru_cpu_own_projection(gru_kernel_isa isa)
+{
+	const int ours = isa == GRU_KERNEL_AVX512 ? 2 : isa == GRU_KERNEL_AVX2 ? 1 : 0;
+
+	return gru_cpu_own_batched_products(isa)
+		|| (isa != GRU_KERNEL_PORTABLE && ours >= blas_core_rank(openblas_get_corename()));
+}
+
 typedef struct {
 	gru_kernel_isa isa;
 	size_t m, n, k, lda, ldb, ldc;

@@ -97,6 +97,17 @@ int gru_cpu_gemm_outranks_blas(gru_kernel_isa isa);
 int gru_cpu_own_batched_products(gru_kernel_isa isa);
 
 /*
+ * Whether the forward's input projection runs on our kernels: as above,
+ * and also where OpenBLAS's kernels are of the same instruction set as
+ * ours. With the weights packed once the projection is a plain NN product,
+ * where ours took 0.92-0.97 of OpenBLAS's SkylakeX time (0.97-1.01 of its
+ * Haswell time with our AVX2 kernel), and the seed forward on one thread
+ * 0.97 (paired). The backward's TN products stay on OpenBLAS there: ours
+ * took 1.10 of its backward at B=64 T=100 H=512 on one thread.
+ */
+int gru_cpu_own_projection(gru_kernel_isa isa);
+
+/*
  * C[m, n] (+)= A . B on our kernels over gru_cpu_loop_threads() threads:
  * B packed (ldb ignored) or row-major in place. For the products over all
  * timesteps that OpenBLAS would otherwise run (gru_cpu_own_batched_products).

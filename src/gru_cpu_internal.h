@@ -43,7 +43,7 @@
  *          [U_z|U_r] as [H, 2H], then U_h as [H, H] (each
  *          gru_packed_floats_bound() floats, plus a padded panel)
  *   wpack  float32 only: the input kernel [I, 3H] packed, when our kernels
- *          run the input projection (gru_cpu_own_batched_products())
+ *          run the input projection (gru_cpu_own_projection())
  *
  * Backward workspace (same alignment rule):
  *   dg     [B*T, W]  pre-activation gate gradients, all steps.
