@@ -265,16 +265,15 @@ GRU_AVX512_ATTR GRU_ALWAYS_INLINE void kern512_body(const int mr, const int full
 	 * of the second FMA unit: the plain loads are ~8% faster.)
 	 */
 	for (q = 0; q + 1 < kc; q += 2) {
+		/* first a line of the next panel's slice, into L2 (see gemm_panels_block): the order measured */
+		if (pf != NULL) {
+			_mm_prefetch(pf + q * 32, _MM_HINT_T1);
+		}
 		const __m512 b0 = full ? _mm512_loadu_ps(p + q * ldb) : _mm512_maskz_loadu_ps(m0, p + q * ldb);
 		const __m512 b1 = full ? _mm512_loadu_ps(p + q * ldb + 16) : _mm512_maskz_loadu_ps(m1, p + q * ldb + 16);
 		const __m512 e0 = full ? _mm512_loadu_ps(p + (q + 1) * ldb) : _mm512_maskz_loadu_ps(m0, p + (q + 1) * ldb);
 		const __m512 e1 = full ? _mm512_loadu_ps(p + (q + 1) * ldb + 16)
 			: _mm512_maskz_loadu_ps(m1, p + (q + 1) * ldb + 16);
-
-		if (pf != NULL) {
-			/* a line of the next panel's slice a step, into L2 (see gemm_panels_block) */
-			_mm_prefetch(pf + q * 32, _MM_HINT_T1);
-		}
 
 #pragma GCC unroll 6
 		for (i = 0; i < mr; i++) {
@@ -364,15 +363,14 @@ GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_body(const int mr, const int full, 
 		d1[i] = _mm256_setzero_ps();
 	}
 	for (q = 0; q + 1 < kc; q += 2) {
+		if (pf != NULL) {
+			_mm_prefetch(pf + q * 32, _MM_HINT_T1);
+		}
 		const __m256 b0 = full ? _mm256_loadu_ps(p + q * ldb) : _mm256_maskload_ps(p + q * ldb, m0);
 		const __m256 b1 = full ? _mm256_loadu_ps(p + q * ldb + 8) : _mm256_maskload_ps(p + q * ldb + 8, m1);
 		const __m256 e0 = full ? _mm256_loadu_ps(p + (q + 1) * ldb) : _mm256_maskload_ps(p + (q + 1) * ldb, m0);
 		const __m256 e1 = full ? _mm256_loadu_ps(p + (q + 1) * ldb + 8)
 			: _mm256_maskload_ps(p + (q + 1) * ldb + 8, m1);
-
-		if (pf != NULL) {
-			_mm_prefetch(pf + q * 32, _MM_HINT_T1);
-		}
 
 #pragma GCC unroll 3
 		for (i = 0; i < mr; i++) {
