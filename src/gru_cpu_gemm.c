@@ -709,11 +709,17 @@ static int blas_core_rank(const char *core)
 	return 0;
 }
 
-int gru_cpu_gemm_outranks_blas(gru_kernel_isa isa)
+/* Our kernel set's rank (as blas_core_rank's) less OpenBLAS's: > 0 ours outrank it, 0 the same set. */
+static int rank_over_blas(gru_kernel_isa isa)
 {
 	const int ours = isa == GRU_KERNEL_AVX512 ? 2 : isa == GRU_KERNEL_AVX2 ? 1 : 0;
 
-	return ours > blas_core_rank(openblas_get_corename());
+	return ours - blas_core_rank(openblas_get_corename());
+}
+
+int gru_cpu_gemm_outranks_blas(gru_kernel_isa isa)
+{
+	return rank_over_blas(isa) > 0;
 }
 
 int gru_cpu_own_batched_products(gru_kernel_isa isa)
@@ -723,10 +729,7 @@ int gru_cpu_own_batched_products(gru_kernel_isa isa)
 
 int gru_cpu_own_projection(gru_kernel_isa isa)
 {
-	const int ours = isa == GRU_KERNEL_AVX512 ? 2 : isa == GRU_KERNEL_AVX2 ? 1 : 0;
-
-	return gru_cpu_own_batched_products(isa)
-		|| (isa != GRU_KERNEL_PORTABLE && ours >= blas_core_rank(openblas_get_corename()));
+	return gru_cpu_own_batched_products(isa) || (isa != GRU_KERNEL_PORTABLE && rank_over_blas(isa) >= 0);
 }
 
 typedef struct {
