@@ -136,6 +136,12 @@ static void GRU_ROWS(step_before_update_row)(const gru_problem *p, size_t w, GRU
 	}
 }
 
+/* The inputs' projection of batch row b at step t, the share's units (see fwd_share). */
+static inline const GRU_REAL *GRU_ROWS(share_x)(const GRU_SFX(fwd_share) *sh, size_t b, size_t t)
+{
+	return sh->xw + (b - sh->b0) * sh->xw_b + t * sh->xw_t + sh->u0;
+}
+
 /* reset_after: the gate pass of step t over a share (batch loop outermost) */
 GRU_ROWS_ATTR
 static void GRU_ROWS(pass_after)(const GRU_SFX(fwd_share) *sh, size_t t, const GRU_REAL *hprev, GRU_REAL *hnext)
@@ -149,7 +155,7 @@ static void GRU_ROWS(pass_after)(const GRU_SFX(fwd_share) *sh, size_t t, const G
 		const size_t row = b * steps + t;
 		const int live = c->mask == NULL || c->mask[row] != 0;
 
-		GRU_ROWS(step_after_row)(p, sh->w, sh->g + (b - sh->b0) * sh->ldg, c->xw + row * c->xw_ld + u0,
+		GRU_ROWS(step_after_row)(p, sh->w, sh->g + (b - sh->b0) * sh->ldg, GRU_ROWS(share_x)(sh, b, t),
 				c->bias + u0, c->brec + u0, hprev + b * units + u0, hnext + b * units + u0, live,
 				p->return_sequences ? c->outputs + row * units + u0 : NULL, &c->tr, row * units + u0);
 	}
@@ -162,13 +168,11 @@ static void GRU_ROWS(pass_before_gates)(const GRU_SFX(fwd_share) *sh, size_t t, 
 {
 	const GRU_SFX(fwd_loop) *c = sh->loop;
 	const gru_problem *p = c->p;
-	const size_t units = p->units, steps = p->steps, u0 = sh->u0;
+	const size_t units = p->units, u0 = sh->u0;
 	size_t b;
 
 	for (b = sh->b0; b < sh->b1; b++) {
-		const size_t row = b * steps + t;
-
-		GRU_ROWS(step_before_gates_row)(p, sh->w, sh->g + (b - sh->b0) * sh->ldg, c->xw + row * c->xw_ld + u0,
+		GRU_ROWS(step_before_gates_row)(p, sh->w, sh->g + (b - sh->b0) * sh->ldg, GRU_ROWS(share_x)(sh, b, t),
 				c->bias + u0, h + b * units + u0, rh + b * rh_ld + u0);
 	}
 }
@@ -187,7 +191,7 @@ static void GRU_ROWS(pass_before_update)(const GRU_SFX(fwd_share) *sh, size_t t,
 		const size_t row = b * steps + t;
 		const int live = c->mask == NULL || c->mask[row] != 0;
 
-		GRU_ROWS(step_before_update_row)(p, sh->w, sh->g + (b - sh->b0) * sh->ldg, c->xw + row * c->xw_ld + u0,
+		GRU_ROWS(step_before_update_row)(p, sh->w, sh->g + (b - sh->b0) * sh->ldg, GRU_ROWS(share_x)(sh, b, t),
 				c->bias + u0, hprev + b * units + u0, hnext + b * units + u0, live,
 				p->return_sequences ? c->outputs + row * units + u0 : NULL, &c->tr, row * units + u0);
 	}

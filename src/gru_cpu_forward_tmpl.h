@@ -30,6 +30,13 @@ typedef struct {
 	GRU_REAL *upack;         /* float32: the packed recurrent kernel (shares side by side); NULL: not packed */
 	const GRU_REAL *xw;       /* input projections, row b*T+t at xw + row*xw_ld */
 	size_t xw_ld;
+	/*
+	 * float32: the kernel packed for a projection step by step (NULL: all
+	 * steps projected before the loop, into xw): each share projects its
+	 * rows of x_gemm at step t into its rows of a [B, 3H] buffer, x_step
+	 */
+	const GRU_REAL *wpack_step, *x_gemm;
+	GRU_REAL *x_step;
 	GRU_REAL *g, *h, *hd, *bias, *brec, *packed, *rh, *outputs;
 	const uint8_t *mask;
 	GRU_SFX(fwd_trace) tr;
@@ -49,7 +56,26 @@ typedef struct {
 	const GRU_SFX(fwd_loop) *loop;
 	size_t b0, b1, u0, w, ldg;
 	GRU_REAL *g;
+	/* the projection of row b at step t: xw + (b - b0) * xw_b + t * xw_t (x_step's rows: xw_t = 0) */
+	const GRU_REAL *xw;
+	size_t xw_b, xw_t;
 } GRU_SFX(fwd_share);
+
+/* Where a share of the batch rows [b0, b1) reads the inputs' projection (see fwd_share). */
+static void GRU_SFX(fwd_share_projection)(const GRU_SFX(fwd_loop) *c, GRU_SFX(fwd_share) *sh)
+{
+	const size_t steps = c->p->steps;
+
+	if (c->x_step != NULL) {
+		sh->xw = c->x_step + sh->b0 * 3 * c->p->units;
+		sh->xw_b = 3 * c->p->units;
+		sh->xw_t = 0;
+	} else {
+		sh->xw = c->xw + sh->b0 * steps * c->xw_ld;
+		sh->xw_b = steps * c->xw_ld;
+		sh->xw_t = c->xw_ld;
+	}
+}
 
 /* The passes, for AVX-512 and AVX2+FMA where the compiler can target them, and for the build's baseline. */
 #if GRU_X86_WIDE
@@ -180,6 +206,14 @@ static void GRU_SFX(fwd_run_share)(const GRU_SFX(fwd_share) *sh, gru_team *team)
 		GRU_REAL *hnext = c->h + next;
 		const GRU_REAL *h_gemm = c->rec_drop != NULL ? c->hd + now : hprev;
 
+#if GRU_PACKED
+		if (c->x_step != NULL) {
+			gru_gemm_packed(c->isa, sh->b1 - sh->b0, 3 * units, p->features,
+					c->x_gemm + (sh->b0 * steps + t) * p->features, steps * p->features, c->wpack_step, 0,
+					c->x_step + sh->b0 * 3 * units, 3 * units);
+		}
+#endif
+
 		if (p->reset_after) {
 			GRU_SFX(fwd_rec_gemm)(sh, 0, h_gemm + sh->b0 * units, units, sh->g);
 			GRU_PASS(pass_after)(sh, t, hprev, hnext);
@@ -216,6 +250,7 @@ static void GRU_SFX(fwd_rows)(void *ctx, size_t b0, size_t b1)
 	sh.w = units;
 	sh.ldg = 3 * units;
 	sh.g = c->g + b0 * 3 * units;
+	GRU_SFX(fwd_share_projection)(c, &sh);
 	GRU_SFX(fwd_run_share)(&sh, NULL);
 }
 
@@ -234,6 +269,7 @@ static void GRU_SFX(fwd_team)(void *ctx, size_t index, size_t count, gru_team *t
 	sh.w = u1 - sh.u0;
 	sh.ldg = 3 * sh.w;
 	sh.g = c->g + 3 * sh.u0 * c->p->batch;
+	GRU_SFX(fwd_share_projection)(c, &sh);
 	GRU_SFX(fwd_pack_share)(c, sh.u0, sh.w);
 	GRU_SFX(fwd_run_share)(&sh, team);
 }
@@ -339,6 +375,9 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 	/* Inputs of all steps in one GEMM: [B*T, I] x [I, 3H]; or the caller's, computed for several GRUs at once. */
 	loop.xw = xw;
 	loop.xw_ld = gates;
+	loop.wpack_step = NULL;
+	loop.x_gemm = x_gemm;
+	loop.x_step = NULL;
 	if (a->input_projection != NULL) {
 		loop.xw = (const GRU_REAL *)a->input_projection;
 		loop.xw_ld = a->input_projection_ld;
@@ -352,8 +391,15 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 
 		gru_pack_clear(loop.isa, wp, features, gates);
 		gru_pack_block(loop.isa, wp, features, gates, 0, features, 0, gates, kernel, gates, 1);
-		gru_gemm_parallel(loop.isa, batch * steps, gates, features, x_gemm, features, wp, 0, 1, 0, xw, gates,
-				NULL);
+		if (loop.upack != NULL && team <= 1 && batch / threads >= GRU_STEP_PROJECTION_MIN_ROWS
+				&& (double)(features + units) * (double)gates * sizeof(float) <= GRU_STEP_PROJECTION_MAX_BYTES) {
+			/* step by step, into the first B rows of xw (see GRU_STEP_PROJECTION_MIN_ROWS) */
+			loop.wpack_step = wp;
+			loop.x_step = xw;
+		} else {
+			gru_gemm_parallel(loop.isa, batch * steps, gates, features, x_gemm, features, wp, 0, 1, 0, xw, gates,
+					NULL);
+		}
 	} else
 #endif
 	{

@@ -898,11 +898,13 @@ static void test_gemm_tn(void)
 static void test_threaded_rows(void)
 {
 	/*
-	 * B, T, I, H, threads. The third: too few rows for the batch split, the
-	 * units split over a team instead (shares of 96 and 154); the fourth:
-	 * enough values for the backward's bias sums to split too; the fifth:
-	 * a team of 8 (the batch split would take 4), as a machine with more
-	 * cores runs it
+	 * B, T, I, H, threads. The first, second and fourth project the
+	 * inputs step by step (shares of 16 rows or more, see
+	 * GRU_STEP_PROJECTION_MIN_ROWS), the others before the loop. The
+	 * third: too few rows for the batch split, the units split over a team
+	 * instead (shares of 96 and 154); the fourth: enough values for the
+	 * backward's bias sums to split too; the fifth: a team of 8 (the batch
+	 * split would take 4), as a machine with more cores runs it
 	 */
 	static const size_t shapes[][5] = {{37, 6, 10, 100, 2}, {40, 8, 9, 70, 2}, {3, 8, 7, 250, 2}, {64, 40, 16, 64, 2},
 		{16, 4, 12, 512, 8}};
