@@ -151,6 +151,33 @@ static void GRU_ROWS(column_sums)(GRU_REAL *acc, const GRU_REAL *src, size_t row
 	}
 }
 
+/*
+ * Adds the bias gradients of step t's rows of a share into db: reset
+ * before [3H], each row of dG [dz | dr | dxh]; reset_after [2, 3H], the
+ * input side [dz | dr | dxh] and the recurrent side's dgh at 5H (its
+ * [dz | dr] is the input side's, copied once after the loop).
+ */
+GRU_ROWS_ATTR
+static void GRU_ROWS(step_bias_sums)(const GRU_SFX(bwd_share) *sh, size_t t, GRU_REAL *db)
+{
+	const gru_problem *p = sh->loop->p;
+	const size_t units = p->units, steps = p->steps;
+	const size_t width = p->reset_after ? 4 * units : 3 * units;
+	size_t b;
+
+	for (b = sh->b0; b < sh->b1; b++) {
+		const GRU_REAL *row = sh->loop->dg + (b * steps + t) * width;
+
+		if (p->reset_after) {
+			GRU_ROWS(add_row)(db, row, 2 * units);
+			GRU_ROWS(add_row)(db + 2 * units, row + 3 * units, units);
+			GRU_ROWS(add_row)(db + 5 * units, row + 2 * units, units);
+		} else {
+			GRU_ROWS(add_row)(db, row, 3 * units);
+		}
+	}
+}
+
 /* First pass of step t over a share. */
 GRU_ROWS_ATTR
 static void GRU_ROWS(pass_backward)(const GRU_SFX(bwd_share) *sh, size_t t)

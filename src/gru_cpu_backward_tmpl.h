@@ -40,6 +40,21 @@ typedef struct {
 	const uint8_t *mask;
 	GRU_SFX(bwd_trace) tr;
 	int wide;
+	/*
+	 * float32: dX step by step (gru_cpu_step_products) into dx_step, the
+	 * caller's [B*T, I], with W^T packed at wt_pack (and reset_after's
+	 * dxh part at wt_pack_h, see bwd_pack_kernel_t); NULL: dX over all
+	 * steps after the loop
+	 */
+	GRU_REAL *dx_step;
+	const GRU_REAL *wt_pack, *wt_pack_h;
+	/*
+	 * The bias gradients summed step by step, from the step's rows of dG
+	 * while in cache (step_bias_sums; one share only, and only where the
+	 * products after the loop do not take them as they pack dG); NULL:
+	 * column sums over all rows after the loop
+	 */
+	GRU_REAL *db_step;
 #if GRU_PACKED
 	gru_kernel_isa isa;
 #endif
@@ -136,6 +151,51 @@ static inline void GRU_SFX(bwd_rec_gemm)(const GRU_SFX(bwd_share) *sh, int which
 	}
 }
 
+#if GRU_PACKED
+/*
+ * W^T packed for dX = dG W^T on our kernels, P(k, n) = W[n][k]. Reset
+ * before: [3H, I], matching dG's [dz | dr | dxh]. reset_after's dG has the
+ * input side in [dz | dr] and dxh: W^T's first 2H rows and its last H rows
+ * packed apart, [2H, I] at wpack and [H, I] at the pointer returned
+ * (reset before: NULL).
+ */
+static GRU_REAL *GRU_SFX(bwd_pack_kernel_t)(const gru_problem *p, gru_kernel_isa isa, const GRU_REAL *kernel,
+		GRU_REAL *wpack)
+{
+	const size_t units = p->units, gates = 3 * units, features = p->features;
+	GRU_REAL *wp_h;
+
+	if (!p->reset_after) {
+		gru_pack_clear(isa, wpack, gates, features);
+		gru_pack_block(isa, wpack, gates, features, 0, gates, 0, features, kernel, 1, gates);
+		return NULL;
+	}
+	wp_h = wpack + gru_packed_floats_bound(2 * units, features);
+	gru_pack_clear(isa, wpack, 2 * units, features);
+	gru_pack_block(isa, wpack, 2 * units, features, 0, 2 * units, 0, features, kernel, 1, gates);
+	gru_pack_clear(isa, wp_h, units, features);
+	gru_pack_block(isa, wp_h, units, features, 0, units, 0, features, kernel + 2 * units, 1, gates);
+	return wp_h;
+}
+
+/* dX of step t over a share's rows, from its rows of dG, dg_ld apart (see bwd_loop's dx_step). */
+static void GRU_SFX(bwd_step_dx)(const GRU_SFX(bwd_share) *sh, size_t t, const GRU_REAL *dg_rows, size_t dg_ld)
+{
+	const GRU_SFX(bwd_loop) *c = sh->loop;
+	const gru_problem *p = c->p;
+	const size_t units = p->units, features = p->features, m = sh->b1 - sh->b0;
+	GRU_REAL *dx = c->dx_step + (sh->b0 * p->steps + t) * features;
+	const size_t ldx = p->steps * features;
+
+	if (p->reset_after) {
+		gru_gemm_packed(c->isa, m, features, 2 * units, dg_rows, dg_ld, c->wt_pack, 0, dx, ldx);
+		gru_gemm_packed(c->isa, m, features, units, dg_rows + 3 * units, dg_ld, c->wt_pack_h, 1, dx, ldx);
+	} else {
+		gru_gemm_packed(c->isa, m, features, 3 * units, dg_rows, dg_ld, c->wt_pack, 0, dx, ldx);
+	}
+}
+#endif
+
 /* The backward time loop over a share; team: the share's team when the units are split (NULL: none). */
 static void GRU_SFX(bwd_run_share)(const GRU_SFX(bwd_share) *sh, gru_team *team)
 {
@@ -174,6 +234,14 @@ static void GRU_SFX(bwd_run_share)(const GRU_SFX(bwd_share) *sh, gru_team *team)
 				GRU_SFX(bwd_rec_gemm)(sh, 2, dg_rows, dg_ld, 1, c->drh);
 				GRU_PASS(add_dropped_share)(sh);
 			}
+		}
+#if GRU_PACKED
+		if (c->dx_step != NULL) {
+			GRU_SFX(bwd_step_dx)(sh, t, dg_rows, dg_ld);
+		}
+#endif
+		if (c->db_step != NULL) {
+			GRU_PASS(step_bias_sums)(sh, t, c->db_step);
 		}
 	}
 }
@@ -285,24 +353,13 @@ static void GRU_SFX(bwd_own_products)(const gru_problem *p, gru_kernel_isa isa, 
 				d_recurrent + 2 * units * units, units, bpack, NULL);
 	}
 	if (d_inputs != NULL) {
-		if (p->reset_after) {
-			/*
-			 * reset_after's dG has the input side in [dz|dr] and dxh: W^T's
-			 * first 2H rows and its last H rows packed apart ([2H, I] then
-			 * [H, I]), P(k, n) = W[n][k]
-			 */
-			GRU_REAL *wp_h = wpack + gru_packed_floats_bound(2 * units, features);
+		GRU_REAL *wp_h = GRU_SFX(bwd_pack_kernel_t)(p, isa, kernel, wpack);
 
-			gru_pack_clear(isa, wpack, 2 * units, features);
-			gru_pack_block(isa, wpack, 2 * units, features, 0, 2 * units, 0, features, kernel, 1, gates);
-			gru_pack_clear(isa, wp_h, units, features);
-			gru_pack_block(isa, wp_h, units, features, 0, units, 0, features, kernel + 2 * units, 1, gates);
+		if (p->reset_after) {
 			gru_gemm_parallel(isa, rows, features, 2 * units, dg, width, wpack, 0, 1, 0, d_inputs, features, NULL);
 			gru_gemm_parallel(isa, rows, features, units, dg + 3 * units, width, wp_h, 0, 1, 1, d_inputs,
 					features, NULL);
 		} else {
-			gru_pack_clear(isa, wpack, gates, features);
-			gru_pack_block(isa, wpack, gates, features, 0, gates, 0, features, kernel, 1, gates);
 			gru_gemm_parallel(isa, rows, features, gates, dg, width, wpack, 0, 1, 0, d_inputs, features, NULL);
 		}
 	}
@@ -416,7 +473,28 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 	loop.mask = a->mask;
 	loop.tr = tr;
 	loop.wide = wide;
+	loop.dx_step = NULL;
+	loop.wt_pack = NULL;
+	loop.wt_pack_h = NULL;
+	loop.db_step = NULL;
 #if GRU_PACKED
+	own = rows > GRU_DIRECT_MAX_ROWS && gru_cpu_own_batched_products(loop.isa);
+#endif
+	if (p->use_bias && !own && threads <= 1 && team <= 1) {
+		/* reset_after: [dz | dr | dxh] and dgh at 5H; [dz | dr] copied to the recurrent side after the loop */
+		memset(d_bias, 0, (p->reset_after ? 2 * gates : gates) * sizeof(GRU_REAL));
+		loop.db_step = d_bias;
+	}
+#if GRU_PACKED
+	if (d_inputs != NULL && loop.upack != NULL && team <= 1
+			&& gru_cpu_step_products(loop.isa, batch / threads, (double)(features + units) * (double)gates)) {
+		/* dX step by step, W^T packed here; after the loop, only the weight gradients */
+		GRU_REAL *wpack = (GRU_REAL *)(base + lay.wpack);
+
+		loop.wt_pack_h = GRU_SFX(bwd_pack_kernel_t)(p, loop.isa, kernel, wpack);
+		loop.wt_pack = wpack;
+		loop.dx_step = d_inputs;
+	}
 	gru_cpu_run_loop(GRU_SFX(bwd_team), GRU_SFX(bwd_rows), &loop, batch, team, threads);
 #else
 	gru_cpu_run_loop(NULL, GRU_SFX(bwd_rows), &loop, batch, team, threads);
@@ -438,11 +516,10 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 	}
 
 #if GRU_PACKED
-	if (rows > GRU_DIRECT_MAX_ROWS && gru_cpu_own_batched_products(loop.isa)) {
-		own = 1;
+	if (own) {
 		GRU_SFX(bwd_own_products)(p, loop.isa, x_gemm, hp_gemm, tr.aux, dg, kernel, (GRU_REAL *)(base + lay.apack),
-				(GRU_REAL *)(base + lay.wpack), (GRU_REAL *)(base + lay.bpack), d_kernel, d_recurrent, d_inputs,
-				p->use_bias ? d_bias : NULL);
+				(GRU_REAL *)(base + lay.wpack), (GRU_REAL *)(base + lay.bpack), d_kernel, d_recurrent,
+				loop.dx_step != NULL ? NULL : d_inputs, p->use_bias ? d_bias : NULL);
 	}
 #endif
 	if (p->reset_after) {
@@ -452,13 +529,15 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 			GRU_SFX(gemm_tn)(wide, features, units, rows, x_gemm, features, dg + 3 * units, width, 0,
 					d_kernel + 2 * units, gates);
 			GRU_SFX(gemm_tn)(wide, units, gates, rows, hp_gemm, units, dg, width, 0, d_recurrent, gates);
-			if (d_inputs != NULL) {
+			if (d_inputs != NULL && loop.dx_step == NULL) {
 				GRU_SFX(gemm_nt)(wide, rows, features, 2 * units, dg, width, kernel, gates, 0, d_inputs, features);
 				GRU_SFX(gemm_nt)(wide, rows, features, units, dg + 3 * units, width, kernel + 2 * units, gates, 1,
 						d_inputs, features);
 			}
 		}
-		if (p->use_bias && !own) {
+		if (loop.db_step != NULL) {
+			memcpy(d_bias + gates, d_bias, 2 * units * sizeof(GRU_REAL));
+		} else if (p->use_bias && !own) {
 			/* input side [dz | dr | dxh], recurrent side [dz | dr | dgh]: each column of dG read once */
 			GRU_SFX(column_sums_parallel)(wide, d_bias, dg, rows, width, 2 * units);
 			memcpy(d_bias + gates, d_bias, 2 * units * sizeof(GRU_REAL));
@@ -475,11 +554,11 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 			}
 			GRU_SFX(gemm_tn)(wide, units, units, rows, tr.aux, units, dg + 2 * units, width, 0,
 					d_recurrent + 2 * units * units, units);
-			if (d_inputs != NULL) {
+			if (d_inputs != NULL && loop.dx_step == NULL) {
 				GRU_SFX(gemm_nt)(wide, rows, features, gates, dg, width, kernel, gates, 0, d_inputs, features);
 			}
 		}
-		if (p->use_bias && !own) {
+		if (p->use_bias && !own && loop.db_step == NULL) {
 			GRU_SFX(column_sums_parallel)(wide, d_bias, dg, rows, width, gates);
 		}
 	}

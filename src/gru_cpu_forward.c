@@ -29,22 +29,6 @@
 # include "gru_activations_avx512.h"
 #endif
 
-/*
- * The inputs projected step by step, right before each step's recurrent
- * product, rather than all steps before the loop: the projection of all
- * steps ([B*T, 3H], 6 MiB at B=64 T=32 H=256) goes to memory and comes
- * back in the gate passes, and with K = I small the product that writes it
- * is bound by those writes; a step's [rows, 3H] stays in L2 between its
- * product and its pass. When each thread's share has at least MIN_ROWS
- * batch rows (fewer run the kernels below their rate: a 1-row share is a
- * GEMV per step), and the packed kernel and recurrent kernel together fit
- * in MAX_BYTES, in a 2 MiB L2 beside a step's buffers: else every step
- * streams the input kernel from L3 for a few rows (B=64 T=100 I=256 H=512,
- * two threads of 32 rows, 4.7 MB of weights: 1.05-1.08 of the time).
- */
-#define GRU_STEP_PROJECTION_MIN_ROWS 16
-#define GRU_STEP_PROJECTION_MAX_BYTES (1280.0 * 1024.0)
-
 /* GRU_PACKED: the recurrent GEMMs run on gru_gemm_packed() (float) rather than OpenBLAS. */
 #define GRU_REAL float
 #define GRU_SFX(name) name##_f32

@@ -391,9 +391,9 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 
 		gru_pack_clear(loop.isa, wp, features, gates);
 		gru_pack_block(loop.isa, wp, features, gates, 0, features, 0, gates, kernel, gates, 1);
-		if (loop.upack != NULL && team <= 1 && batch / threads >= GRU_STEP_PROJECTION_MIN_ROWS
-				&& (double)(features + units) * (double)gates * sizeof(float) <= GRU_STEP_PROJECTION_MAX_BYTES) {
-			/* step by step, into the first B rows of xw (see GRU_STEP_PROJECTION_MIN_ROWS) */
+		if (loop.upack != NULL && team <= 1
+				&& gru_cpu_step_products(loop.isa, batch / threads, (double)(features + units) * (double)gates)) {
+			/* step by step, into the first B rows of xw */
 			loop.wpack_step = wp;
 			loop.x_step = xw;
 		} else {

@@ -108,6 +108,26 @@ int gru_cpu_own_batched_products(gru_kernel_isa isa);
 int gru_cpu_own_projection(gru_kernel_isa isa);
 
 /*
+ * Whether the products with the input kernel run step by step inside the
+ * time loop, each right after (backward: before) the step's recurrent
+ * product, rather than over all steps at once: the forward's input
+ * projection, the backward's dX. Over all steps they write (projection)
+ * or read (dX: dG) [B*T, 3H] through memory: 6 MiB at B=64 T=32 H=256,
+ * which with K = I small bounds the projection by its writes; a step's
+ * rows stay in L2 between the two products. When our kernels run the
+ * input products (gru_cpu_own_projection), each thread's share has at
+ * least GRU_STEP_PRODUCTS_MIN_ROWS batch rows (fewer run the kernels
+ * below their rate: a 1-row share is a GEMV a step), and the packed input
+ * and recurrent kernels (weight_floats) fit in GRU_STEP_PRODUCTS_MAX_BYTES,
+ * in a 2 MiB L2 beside a step's buffers: else each step streams the input
+ * kernel from L3 for a few rows (B=64 T=100 I=256 H=512 forward, two
+ * threads of 32 rows, 4.7 MB of weights: 1.05-1.08 of the time).
+ */
+#define GRU_STEP_PRODUCTS_MIN_ROWS 16
+#define GRU_STEP_PRODUCTS_MAX_BYTES (1280.0 * 1024.0)
+int gru_cpu_step_products(gru_kernel_isa isa, size_t share_rows, double weight_floats);
+
+/*
  * C[m, n] (+)= A . B on our kernels over gru_cpu_loop_threads() threads:
  * B packed (ldb ignored) or row-major in place. For the products over all
  * timesteps that OpenBLAS would otherwise run (gru_cpu_own_batched_products).

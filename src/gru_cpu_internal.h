@@ -24,7 +24,7 @@
  * Forward workspace, offsets relative to the workspace pointer rounded up
  * to 64 bytes (64 bytes of slack are counted for that):
  *   xw     [B*T, G]  inputs . kernel, all steps (one GEMM); or, projected
- *                    step by step (see GRU_STEP_PROJECTION_MIN_ROWS), the
+ *                    step by step (see GRU_STEP_PRODUCTS_MIN_ROWS), the
  *                    first B rows hold a step's
  *   g      [B, G]    this step's recurrent GEMM, then the gate values in place
  *   h      [2, B, H] the running state: step s reads h[s % 2], writes

@@ -900,7 +900,7 @@ static void test_threaded_rows(void)
 	/*
 	 * B, T, I, H, threads. The first, second and fourth project the
 	 * inputs step by step (shares of 16 rows or more, see
-	 * GRU_STEP_PROJECTION_MIN_ROWS), the others before the loop. The
+	 * GRU_STEP_PRODUCTS_MIN_ROWS), the others before the loop. The
 	 * third: too few rows for the batch split, the units split over a team
 	 * instead (shares of 96 and 154); the fourth: enough values for the
 	 * backward's bias sums to split too; the fifth: a team of 8 (the batch
