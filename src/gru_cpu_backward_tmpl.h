@@ -17,7 +17,9 @@
  * Input dropout (mask m_in): dW = (X m_in)^T dG, dX = (dG W^T) m_in.
  * Then, batched over all B*T rows: dW = X^T dG, dX = dG W^T,
  * dU = Hprev^T dG_rec (and (r*hprev)^T dxh for U_h when reset before),
- * bias gradients as column sums of dG.
+ * bias gradients as column sums of dG. dX and the bias gradients may run
+ * step by step instead, from each step's rows of dG while they are in
+ * cache (see bwd_loop).
  */
 
 static inline void GRU_SFX(gemm)(enum CBLAS_TRANSPOSE trans_a, enum CBLAS_TRANSPOSE trans_b,
