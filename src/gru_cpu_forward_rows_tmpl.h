@@ -19,6 +19,45 @@
  * other threads may still read hprev).
  */
 
+/* z and r of one row, from their recurrent GEMM parts in place: g += x + bias, then the recurrent activation. */
+GRU_ROWS_ATTR
+static void GRU_ROWS(gates_zr_row)(const gru_problem *p, size_t w, GRU_REAL *restrict gz, GRU_REAL *restrict gr,
+		const GRU_REAL *restrict x, const GRU_REAL *restrict bias)
+{
+	const size_t units = p->units;
+	const GRU_REAL *restrict xr = x + units;
+	const GRU_REAL *restrict br = bias + units;
+	size_t j;
+
+	for (j = 0; j < w; j++) {
+		gz[j] += x[j] + bias[j];
+	}
+	for (j = 0; j < w; j++) {
+		gr[j] += xr[j] + br[j];
+	}
+	GRU_ROWS_ACTIVATE(p->recurrent_activation, gz, w);
+	GRU_ROWS_ACTIVATE(p->recurrent_activation, gr, w);
+}
+
+/* The new state of one row, h' = z h + (1 - z) hh (a masked row keeps h), and its output (out NULL: none). */
+GRU_ROWS_ATTR
+static void GRU_ROWS(update_row)(size_t w, const GRU_REAL *restrict gz, const GRU_REAL *restrict hh,
+		const GRU_REAL *restrict hprev, GRU_REAL *restrict hnext, int live, GRU_REAL *restrict out)
+{
+	size_t j;
+
+	if (live) {
+		for (j = 0; j < w; j++) {
+			hnext[j] = hh[j] + gz[j] * (hprev[j] - hh[j]);
+		}
+	} else {
+		memcpy(hnext, hprev, w * sizeof(GRU_REAL));
+	}
+	if (out != NULL) {
+		memcpy(out, hnext, w * sizeof(GRU_REAL));
+	}
+}
+
 /* reset_after, one row of a share. The row stays in L1 over the few sub-passes. */
 GRU_ROWS_ATTR
 static void GRU_ROWS(step_after_row)(const gru_problem *p, size_t w, GRU_REAL *restrict g,
@@ -30,19 +69,11 @@ static void GRU_ROWS(step_after_row)(const gru_problem *p, size_t w, GRU_REAL *r
 	GRU_REAL *restrict gz = g;
 	GRU_REAL *restrict gr = g + w;
 	GRU_REAL *restrict gh = g + 2 * w;
-	const GRU_REAL *restrict xr = x + units;
 	const GRU_REAL *restrict xh = x + 2 * units;
-	const GRU_REAL *restrict br = bias + units;
 	const GRU_REAL *restrict bh = bias + 2 * units;
 	size_t j;
 
-	for (j = 0; j < w; j++) {
-		gz[j] += x[j] + bias[j];
-	}
-	for (j = 0; j < w; j++) {
-		gr[j] += xr[j] + br[j];
-	}
-	GRU_ROWS_ACTIVATE(p->recurrent_activation, g, 2 * w);
+	GRU_ROWS(gates_zr_row)(p, w, gz, gr, x, bias);
 	if (tr->aux != NULL) {
 		GRU_REAL *restrict aux = tr->aux + at;
 
@@ -60,17 +91,39 @@ static void GRU_ROWS(step_after_row)(const gru_problem *p, size_t w, GRU_REAL *r
 		memcpy(tr->r + at, gr, w * sizeof(GRU_REAL));
 		memcpy(tr->hh + at, gh, w * sizeof(GRU_REAL));
 	}
-	if (live) {
-		/* h' = z h + (1 - z) hh */
-		for (j = 0; j < w; j++) {
-			hnext[j] = gh[j] + gz[j] * (hprev[j] - gh[j]);
-		}
-	} else {
-		memcpy(hnext, hprev, w * sizeof(GRU_REAL));
+	GRU_ROWS(update_row)(w, gz, gh, hprev, hnext, live, out);
+}
+
+/*
+ * reset_after training, one row of a share whose recurrent GEMM wrote
+ * into the trace (fwd_loop's gates_in_trace): the row's z, r and aux
+ * hold h.U_z, h.U_r and h.U_h. They become z, r and h.U_h + b_rec_h in
+ * place, the candidate goes to the row's hh, and only hprev is copied.
+ */
+GRU_ROWS_ATTR
+static void GRU_ROWS(step_after_trace_row)(const gru_problem *p, size_t w, const GRU_REAL *restrict x,
+		const GRU_REAL *restrict bias, const GRU_REAL *restrict brec, const GRU_REAL *restrict hprev,
+		GRU_REAL *restrict hnext, int live, GRU_REAL *restrict out, const GRU_SFX(fwd_trace) *tr, size_t at)
+{
+	const size_t units = p->units;
+	GRU_REAL *restrict gz = tr->z + at;
+	GRU_REAL *restrict gr = tr->r + at;
+	GRU_REAL *restrict aux = tr->aux + at;
+	GRU_REAL *restrict hh = tr->hh + at;
+	const GRU_REAL *restrict xh = x + 2 * units;
+	const GRU_REAL *restrict bh = bias + 2 * units;
+	size_t j;
+
+	GRU_ROWS(gates_zr_row)(p, w, gz, gr, x, bias);
+	for (j = 0; j < w; j++) {
+		aux[j] += brec[j];
 	}
-	if (out != NULL) {
-		memcpy(out, hnext, w * sizeof(GRU_REAL));
+	for (j = 0; j < w; j++) {
+		hh[j] = xh[j] + bh[j] + gr[j] * aux[j];
 	}
+	GRU_ROWS_ACTIVATE(p->activation, hh, w);
+	memcpy(tr->hprev + at, hprev, w * sizeof(GRU_REAL));
+	GRU_ROWS(update_row)(w, gz, hh, hprev, hnext, live, out);
 }
 
 /*
@@ -82,20 +135,10 @@ static void GRU_ROWS(step_before_gates_row)(const gru_problem *p, size_t w, GRU_
 		const GRU_REAL *restrict x, const GRU_REAL *restrict bias, const GRU_REAL *restrict h,
 		GRU_REAL *restrict rh)
 {
-	const size_t units = p->units;
-	GRU_REAL *restrict gz = g;
 	GRU_REAL *restrict gr = g + w;
-	const GRU_REAL *restrict xr = x + units;
-	const GRU_REAL *restrict br = bias + units;
 	size_t j;
 
-	for (j = 0; j < w; j++) {
-		gz[j] += x[j] + bias[j];
-	}
-	for (j = 0; j < w; j++) {
-		gr[j] += xr[j] + br[j];
-	}
-	GRU_ROWS_ACTIVATE(p->recurrent_activation, g, 2 * w);
+	GRU_ROWS(gates_zr_row)(p, w, g, gr, x, bias);
 	for (j = 0; j < w; j++) {
 		rh[j] = gr[j] * h[j];
 	}
@@ -124,16 +167,7 @@ static void GRU_ROWS(step_before_update_row)(const gru_problem *p, size_t w, GRU
 		memcpy(tr->r + at, g + w, w * sizeof(GRU_REAL));
 		memcpy(tr->hh + at, gh, w * sizeof(GRU_REAL));
 	}
-	if (live) {
-		for (j = 0; j < w; j++) {
-			hnext[j] = gh[j] + gz[j] * (hprev[j] - gh[j]);
-		}
-	} else {
-		memcpy(hnext, hprev, w * sizeof(GRU_REAL));
-	}
-	if (out != NULL) {
-		memcpy(out, hnext, w * sizeof(GRU_REAL));
-	}
+	GRU_ROWS(update_row)(w, gz, gh, hprev, hnext, live, out);
 }
 
 /* The inputs' projection of batch row b at step t, the share's units (see fwd_share). */
@@ -155,9 +189,16 @@ static void GRU_ROWS(pass_after)(const GRU_SFX(fwd_share) *sh, size_t t, const G
 		const size_t row = b * steps + t;
 		const int live = c->mask == NULL || c->mask[row] != 0;
 
+		GRU_REAL *out = p->return_sequences ? c->outputs + row * units + u0 : NULL;
+
+		if (c->gates_in_trace) {
+			GRU_ROWS(step_after_trace_row)(p, sh->w, GRU_ROWS(share_x)(sh, b, t), c->bias + u0, c->brec + u0,
+					hprev + b * units + u0, hnext + b * units + u0, live, out, &c->tr, row * units + u0);
+			continue;
+		}
 		GRU_ROWS(step_after_row)(p, sh->w, sh->g + (b - sh->b0) * sh->ldg, GRU_ROWS(share_x)(sh, b, t),
-				c->bias + u0, c->brec + u0, hprev + b * units + u0, hnext + b * units + u0, live,
-				p->return_sequences ? c->outputs + row * units + u0 : NULL, &c->tr, row * units + u0);
+				c->bias + u0, c->brec + u0, hprev + b * units + u0, hnext + b * units + u0, live, out, &c->tr,
+				row * units + u0);
 	}
 }
 
