@@ -127,32 +127,36 @@ static void GRU_ROWS(step_after_trace_row)(const gru_problem *p, size_t w, const
 }
 
 /*
- * reset before, first half of one row: g's z and r blocks hold
- * h.[U_z|U_r]; they become the gate values, and rh = r * h.
+ * reset before, first half of one row: gz and gr (the row of g's z and r
+ * blocks, or of the trace's z and r) hold h.[U_z|U_r]; they become the
+ * gate values, and rh = r * h.
  */
 GRU_ROWS_ATTR
-static void GRU_ROWS(step_before_gates_row)(const gru_problem *p, size_t w, GRU_REAL *restrict g,
-		const GRU_REAL *restrict x, const GRU_REAL *restrict bias, const GRU_REAL *restrict h,
-		GRU_REAL *restrict rh)
+static void GRU_ROWS(step_before_gates_row)(const gru_problem *p, size_t w, GRU_REAL *restrict gz,
+		GRU_REAL *restrict gr, const GRU_REAL *restrict x, const GRU_REAL *restrict bias,
+		const GRU_REAL *restrict h, GRU_REAL *restrict rh)
 {
-	GRU_REAL *restrict gr = g + w;
 	size_t j;
 
-	GRU_ROWS(gates_zr_row)(p, w, g, gr, x, bias);
+	GRU_ROWS(gates_zr_row)(p, w, gz, gr, x, bias);
 	for (j = 0; j < w; j++) {
 		rh[j] = gr[j] * h[j];
 	}
 }
 
-/* reset before, second half: g's h block holds (r*h).U_h. */
+/*
+ * reset before, second half: gh (the row of g's h block, or of the
+ * trace's hh) holds (r*h).U_h and becomes the candidate. With a trace,
+ * hprev is copied to it, and z, r and hh too unless they are there
+ * already (in_trace).
+ */
 GRU_ROWS_ATTR
-static void GRU_ROWS(step_before_update_row)(const gru_problem *p, size_t w, GRU_REAL *restrict g,
-		const GRU_REAL *restrict x, const GRU_REAL *restrict bias, const GRU_REAL *restrict hprev,
-		GRU_REAL *restrict hnext, int live, GRU_REAL *restrict out, const GRU_SFX(fwd_trace) *tr, size_t at)
+static void GRU_ROWS(step_before_update_row)(const gru_problem *p, size_t w, const GRU_REAL *restrict gz,
+		const GRU_REAL *restrict gr, GRU_REAL *restrict gh, const GRU_REAL *restrict x,
+		const GRU_REAL *restrict bias, const GRU_REAL *restrict hprev, GRU_REAL *restrict hnext, int live,
+		GRU_REAL *restrict out, const GRU_SFX(fwd_trace) *tr, size_t at, int in_trace)
 {
 	const size_t units = p->units;
-	const GRU_REAL *restrict gz = g;
-	GRU_REAL *restrict gh = g + 2 * w;
 	const GRU_REAL *restrict xh = x + 2 * units;
 	const GRU_REAL *restrict bh = bias + 2 * units;
 	size_t j;
@@ -163,8 +167,10 @@ static void GRU_ROWS(step_before_update_row)(const gru_problem *p, size_t w, GRU
 	GRU_ROWS_ACTIVATE(p->activation, gh, w);
 	if (tr->hprev != NULL) {
 		memcpy(tr->hprev + at, hprev, w * sizeof(GRU_REAL));
+	}
+	if (tr->hprev != NULL && !in_trace) {
 		memcpy(tr->z + at, gz, w * sizeof(GRU_REAL));
-		memcpy(tr->r + at, g + w, w * sizeof(GRU_REAL));
+		memcpy(tr->r + at, gr, w * sizeof(GRU_REAL));
 		memcpy(tr->hh + at, gh, w * sizeof(GRU_REAL));
 	}
 	GRU_ROWS(update_row)(w, gz, gh, hprev, hnext, live, out);
@@ -209,12 +215,16 @@ static void GRU_ROWS(pass_before_gates)(const GRU_SFX(fwd_share) *sh, size_t t, 
 {
 	const GRU_SFX(fwd_loop) *c = sh->loop;
 	const gru_problem *p = c->p;
-	const size_t units = p->units, u0 = sh->u0;
+	const size_t units = p->units, steps = p->steps, u0 = sh->u0;
 	size_t b;
 
 	for (b = sh->b0; b < sh->b1; b++) {
-		GRU_ROWS(step_before_gates_row)(p, sh->w, sh->g + (b - sh->b0) * sh->ldg, GRU_ROWS(share_x)(sh, b, t),
-				c->bias + u0, h + b * units + u0, rh + b * rh_ld + u0);
+		const size_t at = (b * steps + t) * units + u0;
+		GRU_REAL *g = sh->g + (b - sh->b0) * sh->ldg;
+
+		GRU_ROWS(step_before_gates_row)(p, sh->w, c->gates_in_trace ? c->tr.z + at : g,
+				c->gates_in_trace ? c->tr.r + at : g + sh->w, GRU_ROWS(share_x)(sh, b, t), c->bias + u0,
+				h + b * units + u0, rh + b * rh_ld + u0);
 	}
 }
 
@@ -229,12 +239,15 @@ static void GRU_ROWS(pass_before_update)(const GRU_SFX(fwd_share) *sh, size_t t,
 	size_t b;
 
 	for (b = sh->b0; b < sh->b1; b++) {
-		const size_t row = b * steps + t;
+		const size_t row = b * steps + t, at = row * units + u0;
 		const int live = c->mask == NULL || c->mask[row] != 0;
+		GRU_REAL *g = sh->g + (b - sh->b0) * sh->ldg;
+		const int in_trace = c->gates_in_trace;
 
-		GRU_ROWS(step_before_update_row)(p, sh->w, sh->g + (b - sh->b0) * sh->ldg, GRU_ROWS(share_x)(sh, b, t),
-				c->bias + u0, hprev + b * units + u0, hnext + b * units + u0, live,
-				p->return_sequences ? c->outputs + row * units + u0 : NULL, &c->tr, row * units + u0);
+		GRU_ROWS(step_before_update_row)(p, sh->w, in_trace ? c->tr.z + at : g, in_trace ? c->tr.r + at : g + sh->w,
+				in_trace ? c->tr.hh + at : g + 2 * sh->w, GRU_ROWS(share_x)(sh, b, t), c->bias + u0,
+				hprev + b * units + u0, hnext + b * units + u0, live,
+				p->return_sequences ? c->outputs + at : NULL, &c->tr, at, in_trace);
 	}
 }
 

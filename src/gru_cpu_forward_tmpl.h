@@ -41,14 +41,16 @@ typedef struct {
 	const uint8_t *mask;
 	GRU_SFX(fwd_trace) tr;
 	/*
-	 * reset_after training on the packed float32 GEMM, the batch split, the
-	 * gate blocks of U starting on panel boundaries (H a multiple of the
-	 * panel width): each step's recurrent GEMM writes h.U_z, h.U_r and h.U_h
-	 * into the trace's z, r and aux rows, and the pass finishes them there
-	 * (step_after_trace_row) rather than copying them from g. The trace's
-	 * lines are then fetched for writing by the GEMM's stores, while the
-	 * memory would be idle; copied from the pass they stalled it (training
-	 * forward 0.95-0.97 of its time, B=64 T=32 H=256 and T=100 H=512)
+	 * Training on the packed float32 GEMM, the batch split, the gate
+	 * blocks of U starting on panel boundaries (H a multiple of the panel
+	 * width): each step's recurrent GEMMs write into the trace, and the
+	 * passes finish the gates there rather than copying them from g.
+	 * reset_after: h.U_z, h.U_r and h.U_h into z, r and aux
+	 * (step_after_trace_row); reset before: h.[U_z|U_r] into z and r, then
+	 * (r*h).U_h into hh. The trace's lines are then fetched for writing by
+	 * the GEMMs' stores, while the memory would be idle; copied from the
+	 * pass they stalled it (reset_after training forward 0.95-0.97 of its
+	 * time, B=64 T=32 H=256 and T=100 H=512)
 	 */
 	int gates_in_trace;
 	int wide;
@@ -162,19 +164,45 @@ static void GRU_SFX(fwd_pack_share)(const GRU_SFX(fwd_loop) *c, size_t u0, size_
 }
 #endif
 
+#if GRU_PACKED
 /*
- * The recurrent GEMM of a step over a share: its rows of A times its
- * columns of block `which` of the recurrent kernel (0 reset_after's
- * [H, 3H]; 1 [U_z|U_r]; 2 U_h) into its gate buffer `out` (ldg apart).
+ * The recurrent GEMM `which` of step t (see fwd_rec_gemm) straight into
+ * the trace's rows (gates_in_trace), a product per gate block: 0 into z,
+ * r and aux, 1 into z and r, 2 into hh.
  */
-static inline void GRU_SFX(fwd_rec_gemm)(const GRU_SFX(fwd_share) *sh, int which, const GRU_REAL *a, size_t lda,
-		GRU_REAL *out)
+static void GRU_SFX(fwd_rec_gemm_trace)(const GRU_SFX(fwd_share) *sh, size_t t, int which, const GRU_REAL *a,
+		size_t lda)
+{
+	const GRU_SFX(fwd_loop) *c = sh->loop;
+	const size_t units = c->p->units, steps = c->p->steps, first = sh->b0 * steps + t;
+	GRU_REAL *const rows[3] = {which == 2 ? c->tr.hh : c->tr.z, c->tr.r, c->tr.aux};
+	const GRU_REAL *pk = which == 2 ? GRU_SFX(fwd_packed_h)(c) : c->upack;
+	const size_t blocks = which == 0 ? 3 : which == 1 ? 2 : 1;
+	size_t q;
+
+	for (q = 0; q < blocks; q++) {
+		gru_gemm_packed(c->isa, sh->b1 - sh->b0, units, units, a, lda, pk + q * units * units, 0,
+				rows[q] + first * units, steps * units);
+	}
+}
+#endif
+
+/*
+ * The recurrent GEMM of step t over a share: its rows of A times its
+ * columns of block `which` of the recurrent kernel (0 reset_after's
+ * [H, 3H]; 1 [U_z|U_r]; 2 U_h) into its gate buffer `out` (ldg apart), or
+ * into the trace (gates_in_trace).
+ */
+static inline void GRU_SFX(fwd_rec_gemm)(const GRU_SFX(fwd_share) *sh, int which, size_t t, const GRU_REAL *a,
+		size_t lda, GRU_REAL *out)
 {
 	const GRU_SFX(fwd_loop) *c = sh->loop;
 	const size_t units = c->p->units, m = sh->b1 - sh->b0;
 	const size_t n = which == 0 ? 3 * sh->w : which == 1 ? 2 * sh->w : sh->w;
 #if GRU_PACKED
-	if (c->upack != NULL) {
+	if (c->gates_in_trace) {
+		GRU_SFX(fwd_rec_gemm_trace)(sh, t, which, a, lda);
+	} else if (c->upack != NULL) {
 		const GRU_REAL *pk = which == 0 ? c->upack + 3 * sh->u0 * units
 			: which == 1 ? c->upack + 2 * sh->u0 * units : GRU_SFX(fwd_packed_h)(c) + sh->u0 * units;
 
@@ -189,6 +217,7 @@ static inline void GRU_SFX(fwd_rec_gemm)(const GRU_SFX(fwd_share) *sh, int which
 		gru_gemm_direct(c->isa, m, n, units, a, lda, u, which == 0 ? 3 * units : units, 0, out, sh->ldg);
 	}
 #else
+	(void)t;
 	/* float64: one share of all units, on OpenBLAS */
 	const GRU_REAL *u = which == 0 ? c->recurrent : which == 1 ? c->packed : c->recurrent + 2 * units * units;
 	const size_t ldu = which == 0 ? 3 * units : which == 1 ? 2 * units : units;
@@ -196,22 +225,6 @@ static inline void GRU_SFX(fwd_rec_gemm)(const GRU_SFX(fwd_share) *sh, int which
 	GRU_SFX(gemm)(CblasNoTrans, CblasNoTrans, m, n, units, a, lda, u, ldu, 0, out, sh->ldg);
 #endif
 }
-
-#if GRU_PACKED
-/* The recurrent GEMM of step t straight into the trace's z, r and aux rows (gates_in_trace): a product per gate block. */
-static void GRU_SFX(fwd_rec_gemm_trace)(const GRU_SFX(fwd_share) *sh, size_t t, const GRU_REAL *a, size_t lda)
-{
-	const GRU_SFX(fwd_loop) *c = sh->loop;
-	const size_t units = c->p->units, steps = c->p->steps, first = sh->b0 * steps + t;
-	GRU_REAL *const rows[3] = {c->tr.z, c->tr.r, c->tr.aux};
-	size_t q;
-
-	for (q = 0; q < 3; q++) {
-		gru_gemm_packed(c->isa, sh->b1 - sh->b0, units, units, a, lda, c->upack + q * units * units, 0,
-				rows[q] + first * units, steps * units);
-	}
-}
-#endif
 
 /* The time loop over a share; team: the share's team when the units are split (NULL: no one to wait for). */
 static void GRU_SFX(fwd_run_share)(const GRU_SFX(fwd_share) *sh, gru_team *team)
@@ -242,25 +255,18 @@ static void GRU_SFX(fwd_run_share)(const GRU_SFX(fwd_share) *sh, gru_team *team)
 #endif
 
 		if (p->reset_after) {
-#if GRU_PACKED
-			if (c->gates_in_trace) {
-				GRU_SFX(fwd_rec_gemm_trace)(sh, t, h_gemm + sh->b0 * units, units);
-			} else
-#endif
-			{
-				GRU_SFX(fwd_rec_gemm)(sh, 0, h_gemm + sh->b0 * units, units, sh->g);
-			}
+			GRU_SFX(fwd_rec_gemm)(sh, 0, t, h_gemm + sh->b0 * units, units, sh->g);
 			GRU_PASS(pass_after)(sh, t, hprev, hnext);
 		} else {
 			/* with a trace, r*h goes straight to it and is read from there (rows b*T+t) */
 			GRU_REAL *rh_step = c->tr.aux != NULL ? c->tr.aux + t * units : c->rh;
 			const size_t rh_ld = c->tr.aux != NULL ? steps * units : units;
 
-			GRU_SFX(fwd_rec_gemm)(sh, 1, h_gemm + sh->b0 * units, units, sh->g);
+			GRU_SFX(fwd_rec_gemm)(sh, 1, t, h_gemm + sh->b0 * units, units, sh->g);
 			GRU_PASS(pass_before_gates)(sh, t, h_gemm, rh_step, rh_ld);
 			/* the candidate's GEMM reads every unit of r*h */
 			gru_team_barrier(team);
-			GRU_SFX(fwd_rec_gemm)(sh, 2, rh_step + sh->b0 * rh_ld, rh_ld, sh->g + 2 * sh->w);
+			GRU_SFX(fwd_rec_gemm)(sh, 2, t, rh_step + sh->b0 * rh_ld, rh_ld, sh->g + 2 * sh->w);
 			GRU_PASS(pass_before_update)(sh, t, hprev, hnext);
 		}
 		if (c->rec_drop != NULL) {
@@ -456,9 +462,8 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 	loop.wide = wide;
 	loop.gates_in_trace = 0;
 #if GRU_PACKED
-	/* (U packed whole: fwd_pack_share(), gate q's panels from q H H floats in) */
-	loop.gates_in_trace = tr.z != NULL && p->reset_after && loop.upack != NULL && team <= 1
-		&& units % gru_pack_nr(loop.isa) == 0;
+	/* (U packed whole by fwd_pack_share(): gate q's panels from q H H floats in, U_h's at fwd_packed_h()) */
+	loop.gates_in_trace = tr.z != NULL && loop.upack != NULL && team <= 1 && units % gru_pack_nr(loop.isa) == 0;
 #endif
 #if GRU_PACKED
 	gru_cpu_run_loop(GRU_SFX(fwd_team), GRU_SFX(fwd_rows), &loop, batch, team, threads);
