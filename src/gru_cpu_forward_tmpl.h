@@ -412,7 +412,10 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 		x_gemm = xd;
 	}
 
-	/* Inputs of all steps in one GEMM: [B*T, I] x [I, 3H]; or the caller's, computed for several GRUs at once. */
+	/*
+	 * Inputs of all steps in one GEMM, [B*T, I] x [I, 3H], or step by step in
+	 * the loop (x_step); or the caller's, computed for several GRUs at once.
+	 */
 	loop.xw = xw;
 	loop.xw_ld = gates;
 	loop.wpack_step = NULL;
