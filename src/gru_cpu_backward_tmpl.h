@@ -537,14 +537,15 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 						d_inputs, features);
 			}
 		}
-		if (loop.db_step != NULL) {
-			memcpy(d_bias + gates, d_bias, 2 * units * sizeof(GRU_REAL));
-		} else if (p->use_bias && !own) {
+		if (p->use_bias && !own) {
 			/* input side [dz | dr | dxh], recurrent side [dz | dr | dgh]: each column of dG read once */
-			GRU_SFX(column_sums_parallel)(wide, d_bias, dg, rows, width, 2 * units);
+			if (loop.db_step == NULL) {
+				GRU_SFX(column_sums_parallel)(wide, d_bias, dg, rows, width, 2 * units);
+				GRU_SFX(column_sums_parallel)(wide, d_bias + 2 * units, dg + 3 * units, rows, width, units);
+				GRU_SFX(column_sums_parallel)(wide, d_bias + gates + 2 * units, dg + 2 * units, rows, width,
+						units);
+			}
 			memcpy(d_bias + gates, d_bias, 2 * units * sizeof(GRU_REAL));
-			GRU_SFX(column_sums_parallel)(wide, d_bias + 2 * units, dg + 3 * units, rows, width, units);
-			GRU_SFX(column_sums_parallel)(wide, d_bias + gates + 2 * units, dg + 2 * units, rows, width, units);
 		}
 	} else {
 		/* dg columns: [dz | dr | dxh]; recurrent kernel [3H, H] in row blocks */

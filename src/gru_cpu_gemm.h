@@ -109,8 +109,8 @@ int gru_cpu_own_projection(gru_kernel_isa isa);
 
 /*
  * Whether the products with the input kernel run step by step inside the
- * time loop, each right after (backward: before) the step's recurrent
- * product, rather than over all steps at once: the forward's input
+ * time loop, each right after the step's recurrent product, rather than
+ * over all steps at once: the forward's input
  * projection, the backward's dX. Over all steps they write (projection)
  * or read (dX: dG) [B*T, 3H] through memory: 6 MiB at B=64 T=32 H=256,
  * which with K = I small bounds the projection by its writes; a step's

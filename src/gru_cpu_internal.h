@@ -27,8 +27,8 @@
  *                    step by step (see GRU_STEP_PRODUCTS_MIN_ROWS), the
  *                    first B rows hold a step's
  *   g      [B, G]    this step's recurrent GEMM, then the gate values in place
- *                    (reset_after training may write them into the trace
- *                    instead: gates_in_trace in gru_cpu_forward_tmpl.h)
+ *                    (training may write them into the trace instead:
+ *                    gates_in_trace in gru_cpu_forward_tmpl.h)
  *   h      [2, B, H] the running state: step s reads h[s % 2], writes
  *                    the other (threads that split the units may still
  *                    read the state of this step while one writes the next)
