@@ -161,12 +161,11 @@ GRU_ROWS_ATTR
 static void GRU_ROWS(step_bias_sums)(const GRU_SFX(bwd_share) *sh, size_t t, GRU_REAL *db)
 {
 	const gru_problem *p = sh->loop->p;
-	const size_t units = p->units, steps = p->steps;
-	const size_t width = p->reset_after ? 4 * units : 3 * units;
+	const size_t units = p->units;
 	size_t b;
 
 	for (b = sh->b0; b < sh->b1; b++) {
-		const GRU_REAL *row = sh->loop->dg + (b * steps + t) * width;
+		const GRU_REAL *row = GRU_SFX(bwd_dg_row)(sh->loop, b, t);
 
 		if (p->reset_after) {
 			GRU_ROWS(add_row)(db, row, 2 * units);
@@ -185,7 +184,6 @@ static void GRU_ROWS(pass_backward)(const GRU_SFX(bwd_share) *sh, size_t t)
 	const GRU_SFX(bwd_loop) *c = sh->loop;
 	const gru_problem *p = c->p;
 	const size_t units = p->units, steps = p->steps, u0 = sh->u0;
-	const size_t width = p->reset_after ? 4 * units : 3 * units;
 	size_t b;
 
 	for (b = sh->b0; b < sh->b1; b++) {
@@ -193,7 +191,7 @@ static void GRU_ROWS(pass_backward)(const GRU_SFX(bwd_share) *sh, size_t t)
 
 		GRU_ROWS(backward_row)(p, sh->w, c->dh + b * units + u0,
 				(p->return_sequences && c->dout != NULL) ? c->dout + row * units + u0 : NULL,
-				c->mask == NULL || c->mask[row] != 0, &c->tr, row * units + u0, c->dg + row * width + u0);
+				c->mask == NULL || c->mask[row] != 0, &c->tr, row * units + u0, GRU_SFX(bwd_dg_row)(c, b, t) + u0);
 	}
 }
 
@@ -212,7 +210,7 @@ static void GRU_ROWS(pass_backward_before)(const GRU_SFX(bwd_share) *sh, size_t 
 		if (c->mask == NULL || c->mask[row] != 0) {
 			GRU_ROWS(backward_before_row)(p, sh->w, c->dh + b * units + u0, c->drh + b * units + u0,
 					c->rec_drop != NULL ? c->rec_drop + b * units + u0 : NULL, &c->tr, row * units + u0,
-					c->dg + row * 3 * units + u0);
+					GRU_SFX(bwd_dg_row)(c, b, t) + u0);
 		}
 	}
 }

@@ -19,7 +19,8 @@
  * dU = Hprev^T dG_rec (and (r*hprev)^T dxh for U_h when reset before),
  * bias gradients as column sums of dG. dX and the bias gradients may run
  * step by step instead, from each step's rows of dG while they are in
- * cache (see bwd_loop).
+ * cache, and dG may then be laid out for the weight gradients' kernels as
+ * the steps make it (see bwd_loop).
  */
 
 static inline void GRU_SFX(gemm)(enum CBLAS_TRANSPOSE trans_a, enum CBLAS_TRANSPOSE trans_b,
@@ -38,7 +39,17 @@ typedef struct {
 typedef struct {
 	const gru_problem *p;
 	const GRU_REAL *recurrent, *packed, *rec_drop, *dout, *upack;
-	GRU_REAL *dg, *dh, *drh;
+	GRU_REAL *dh, *drh;
+	/*
+	 * Where the passes write the gate gradients of row (b, t), which the
+	 * step's products then read: dg_rows + b * dg_ld + t * dg_tld. dG of
+	 * all steps [B*T, width] (dg_ld = T * width, dg_tld = width), or one
+	 * step's rows [B, width] (dg_ld = width, dg_tld = 0) when dg_sliced is
+	 * set: then each step's rows go on into dG K-sliced (the float32 TN
+	 * products' layout, gru_pack_sliced_rows) at dg_sliced.
+	 */
+	GRU_REAL *dg_rows, *dg_sliced;
+	size_t dg_ld, dg_tld;
 	const uint8_t *mask;
 	GRU_SFX(bwd_trace) tr;
 	int wide;
@@ -53,7 +64,9 @@ typedef struct {
 	/*
 	 * The bias gradients summed step by step, from the step's rows of dG
 	 * while in cache (step_bias_sums; one share only, and only where the
-	 * products after the loop do not take them as they pack dG); NULL:
+	 * products after the loop do not take them as they pack dG: OpenBLAS's,
+	 * or ours on dG K-sliced, where the sums of the packed slices took
+	 * 1.7% of a one-thread seed training step and these about 0.3%); NULL:
 	 * column sums over all rows after the loop
 	 */
 	GRU_REAL *db_step;
@@ -71,6 +84,12 @@ typedef struct {
 	const GRU_SFX(bwd_loop) *loop;
 	size_t b0, b1, u0, w;
 } GRU_SFX(bwd_share);
+
+/* Row (b, t) of the gate gradients (see bwd_loop). */
+static inline GRU_REAL *GRU_SFX(bwd_dg_row)(const GRU_SFX(bwd_loop) *c, size_t b, size_t t)
+{
+	return c->dg_rows + b * c->dg_ld + t * c->dg_tld;
+}
 
 /* The passes, for AVX-512 and AVX2+FMA where the compiler can target them, and for the build's baseline. */
 #if GRU_X86_WIDE
@@ -196,6 +215,16 @@ static void GRU_SFX(bwd_step_dx)(const GRU_SFX(bwd_share) *sh, size_t t, const G
 		gru_gemm_packed(c->isa, m, features, 3 * units, dg_rows, dg_ld, c->wt_pack, 0, dx, ldx);
 	}
 }
+
+/* A share's rows of step t (dg_rows, dg_ld apart) into K-sliced dG, time-major: rows t * B + b of [B*T, width]. */
+static void GRU_SFX(bwd_slice_step)(const GRU_SFX(bwd_share) *sh, size_t t, const GRU_REAL *dg_rows)
+{
+	const GRU_SFX(bwd_loop) *c = sh->loop;
+	const gru_problem *p = c->p;
+
+	gru_pack_sliced_rows(c->isa, c->dg_sliced, p->batch * p->steps, p->reset_after ? 4 * p->units : 3 * p->units,
+			t * p->batch + sh->b0, sh->b1 - sh->b0, dg_rows, c->dg_ld);
+}
 #endif
 
 /* The backward time loop over a share; team: the share's team when the units are split (NULL: none). */
@@ -204,14 +233,13 @@ static void GRU_SFX(bwd_run_share)(const GRU_SFX(bwd_share) *sh, gru_team *team)
 	const GRU_SFX(bwd_loop) *c = sh->loop;
 	const gru_problem *p = c->p;
 	const size_t steps = p->steps, units = p->units;
-	const size_t width = p->reset_after ? 4 * units : 3 * units;
-	const size_t dg_ld = steps * width;
+	const size_t dg_ld = c->dg_ld;
 	const int wide = c->wide;
 	size_t s;
 
 	for (s = steps; s-- > 0;) {
 		const size_t t = p->go_backwards ? steps - 1 - s : s;
-		const GRU_REAL *dg_rows = c->dg + t * width + sh->b0 * dg_ld;
+		const GRU_REAL *dg_rows = GRU_SFX(bwd_dg_row)(c, sh->b0, t);
 
 		GRU_PASS(pass_backward)(sh, t);
 		/* the GEMMs read every unit's gate gradients */
@@ -245,6 +273,11 @@ static void GRU_SFX(bwd_run_share)(const GRU_SFX(bwd_share) *sh, gru_team *team)
 		if (c->db_step != NULL) {
 			GRU_PASS(step_bias_sums)(sh, t, c->db_step);
 		}
+#if GRU_PACKED
+		if (c->dg_sliced != NULL) {
+			GRU_SFX(bwd_slice_step)(sh, t, dg_rows);
+		}
+#endif
 	}
 }
 
@@ -314,44 +347,65 @@ static void GRU_SFX(column_sums_parallel)(int wide, GRU_REAL *acc, const GRU_REA
 
 #if GRU_PACKED
 /*
+ * C[m, n] = A . dG's columns [col, col + n) (A packed by gru_pack_a_t) on
+ * our kernels: dG K-sliced (sliced; col a multiple of the panel width) or
+ * in place [rows, width], packed as the product goes (into bpack).
+ */
+static void GRU_SFX(bwd_tn)(gru_kernel_isa isa, int sliced, size_t m, size_t n, size_t rows, const GRU_REAL *apack,
+		const GRU_REAL *dg, size_t width, size_t col, GRU_REAL *c, size_t ldc, GRU_REAL *bpack, GRU_REAL *col_sums)
+{
+	const size_t nr = gru_pack_nr(isa);
+
+	if (sliced) {
+		gru_gemm_parallel_tn_sliced(isa, m, n, rows, apack, dg, (width + nr - 1) / nr, col / nr, c, ldc,
+				col_sums);
+	} else {
+		gru_gemm_parallel_tn(isa, m, n, rows, apack, dg + col, width, c, ldc, bpack, col_sums);
+	}
+}
+
+/*
  * The weight and input gradients of a long call on our kernels: dW = X^T dG
  * and dU = Hprev^T dG with X and Hprev packed as A^T (gru_pack_a_t, into
- * apack) and dG in place as B (gru_gemm_parallel_tn); dX = dG W^T with W^T
- * packed. The same products as the OpenBLAS branch; the bias gradients
- * (d_bias, NULL: none) are the column sums the products take of dG as
- * they pack it, the bits of column_sums_parallel().
+ * apack) and dG as B (bwd_tn: K-sliced by the loop, or in place);
+ * dX = dG W^T with W^T packed (only with dG in place). The same products as
+ * the OpenBLAS branch; the bias gradients (d_bias, NULL: none) are the
+ * column sums the products take of dG's packed slices, the bits of
+ * column_sums_parallel().
  */
 static void GRU_SFX(bwd_own_products)(const gru_problem *p, gru_kernel_isa isa, const GRU_REAL *x_gemm,
-		const GRU_REAL *hp_gemm, const GRU_REAL *aux, const GRU_REAL *dg, const GRU_REAL *kernel, GRU_REAL *apack,
-		GRU_REAL *wpack, GRU_REAL *bpack, GRU_REAL *d_kernel, GRU_REAL *d_recurrent, GRU_REAL *d_inputs,
-		GRU_REAL *d_bias)
+		const GRU_REAL *hp_gemm, const GRU_REAL *aux, const GRU_REAL *dg, int sliced, const GRU_REAL *kernel,
+		GRU_REAL *apack, GRU_REAL *wpack, GRU_REAL *bpack, GRU_REAL *d_kernel, GRU_REAL *d_recurrent,
+		GRU_REAL *d_inputs, GRU_REAL *d_bias)
 {
 	const size_t units = p->units, gates = 3 * units, features = p->features;
 	const size_t rows = p->batch * p->steps;
 	const size_t width = p->reset_after ? 4 * units : 3 * units;
+	/* K-sliced dG is time-major: A^T's rows taken in that order too */
+	const size_t order = sliced ? p->batch : 0;
 	size_t j;
 
-	gru_pack_a_t(isa, apack, x_gemm, features, features, rows);
+	gru_pack_a_t(isa, apack, x_gemm, features, features, rows, order);
 	if (p->reset_after) {
 		/* bias: input side [dz | dr | dxh], recurrent side [dz | dr | dgh] */
-		gru_gemm_parallel_tn(isa, features, 2 * units, rows, apack, dg, width, d_kernel, gates, bpack, NULL);
-		gru_gemm_parallel_tn(isa, features, units, rows, apack, dg + 3 * units, width, d_kernel + 2 * units, gates,
-				bpack, d_bias != NULL ? d_bias + 2 * units : NULL);
-		gru_pack_a_t(isa, apack, hp_gemm, units, units, rows);
-		gru_gemm_parallel_tn(isa, units, gates, rows, apack, dg, width, d_recurrent, gates, bpack,
+		GRU_SFX(bwd_tn)(isa, sliced, features, 2 * units, rows, apack, dg, width, 0, d_kernel, gates, bpack, NULL);
+		GRU_SFX(bwd_tn)(isa, sliced, features, units, rows, apack, dg, width, 3 * units, d_kernel + 2 * units,
+				gates, bpack, d_bias != NULL ? d_bias + 2 * units : NULL);
+		gru_pack_a_t(isa, apack, hp_gemm, units, units, rows, order);
+		GRU_SFX(bwd_tn)(isa, sliced, units, gates, rows, apack, dg, width, 0, d_recurrent, gates, bpack,
 				d_bias != NULL ? d_bias + gates : NULL);
 		if (d_bias != NULL) {
 			memcpy(d_bias, d_bias + gates, 2 * units * sizeof(GRU_REAL));
 		}
 	} else {
-		gru_gemm_parallel_tn(isa, features, gates, rows, apack, dg, width, d_kernel, gates, bpack, d_bias);
-		gru_pack_a_t(isa, apack, hp_gemm, units, units, rows);
+		GRU_SFX(bwd_tn)(isa, sliced, features, gates, rows, apack, dg, width, 0, d_kernel, gates, bpack, d_bias);
+		gru_pack_a_t(isa, apack, hp_gemm, units, units, rows, order);
 		for (j = 0; j < 2; j++) {
-			gru_gemm_parallel_tn(isa, units, units, rows, apack, dg + j * units, width,
+			GRU_SFX(bwd_tn)(isa, sliced, units, units, rows, apack, dg, width, j * units,
 					d_recurrent + j * units * units, units, bpack, NULL);
 		}
-		gru_pack_a_t(isa, apack, aux, units, units, rows);
-		gru_gemm_parallel_tn(isa, units, units, rows, apack, dg + 2 * units, width,
+		gru_pack_a_t(isa, apack, aux, units, units, rows, order);
+		GRU_SFX(bwd_tn)(isa, sliced, units, units, rows, apack, dg, width, 2 * units,
 				d_recurrent + 2 * units * units, units, bpack, NULL);
 	}
 	if (d_inputs != NULL) {
@@ -399,6 +453,7 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 	size_t threads = 1, team = 1;
 	size_t j, k;
 	int own = 0;   /* the batched products on our kernels rather than OpenBLAS */
+	int step_rows = 0;   /* the products with the input kernel step by step (gru_cpu_step_products) */
 
 	if (!gru_backward_layout_compute(p, &lay) || !gru_trace_layout_compute(p, &tl)) {
 		return gru_status_set(status, GRU_E_OVERFLOW, "backward workspace size overflows size_t");
@@ -462,6 +517,7 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 	}
 #endif
 	(void)k;
+	(void)step_rows;
 	(void)step_flops;
 
 	loop.p = p;
@@ -469,7 +525,10 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 	loop.packed = packed;
 	loop.rec_drop = rec_drop;
 	loop.dout = dout;
-	loop.dg = dg;
+	loop.dg_rows = dg;
+	loop.dg_ld = steps * width;
+	loop.dg_tld = width;
+	loop.dg_sliced = NULL;
 	loop.dh = dh;
 	loop.drh = drh;
 	loop.mask = a->mask;
@@ -480,16 +539,28 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 	loop.wt_pack_h = NULL;
 	loop.db_step = NULL;
 #if GRU_PACKED
-	own = rows > GRU_DIRECT_MAX_ROWS && gru_cpu_own_batched_products(loop.isa);
+	step_rows = loop.upack != NULL && team <= 1
+		&& gru_cpu_step_products(loop.isa, batch / threads, (double)(features + units) * (double)gates);
+	if (step_rows && units % gru_pack_nr(loop.isa) == 0) {
+		/*
+		 * dG K-sliced as each step makes its rows (bwd_slice_step), which the
+		 * step's products read from a [B, width] buffer: the weight gradients
+		 * on our kernels then pack no dG (see gru_pack_sliced_rows)
+		 */
+		loop.dg_rows = (GRU_REAL *)(base + lay.dg_step);
+		loop.dg_ld = width;
+		loop.dg_tld = 0;
+		loop.dg_sliced = dg;
+	}
+	own = loop.dg_sliced != NULL || (rows > GRU_DIRECT_MAX_ROWS && gru_cpu_own_batched_products(loop.isa));
 #endif
-	if (p->use_bias && !own && threads <= 1 && team <= 1) {
+	if (p->use_bias && (!own || loop.dg_sliced != NULL) && threads <= 1 && team <= 1) {
 		/* reset_after: [dz | dr | dxh] and dgh at 5H; [dz | dr] copied to the recurrent side after the loop */
 		memset(d_bias, 0, (p->reset_after ? 2 * gates : gates) * sizeof(GRU_REAL));
 		loop.db_step = d_bias;
 	}
 #if GRU_PACKED
-	if (d_inputs != NULL && loop.upack != NULL && team <= 1
-			&& gru_cpu_step_products(loop.isa, batch / threads, (double)(features + units) * (double)gates)) {
+	if (d_inputs != NULL && step_rows) {
 		/* dX step by step, W^T packed here; after the loop, only the weight gradients */
 		GRU_REAL *wpack = (GRU_REAL *)(base + lay.wpack);
 
@@ -519,9 +590,11 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 
 #if GRU_PACKED
 	if (own) {
-		GRU_SFX(bwd_own_products)(p, loop.isa, x_gemm, hp_gemm, tr.aux, dg, kernel, (GRU_REAL *)(base + lay.apack),
-				(GRU_REAL *)(base + lay.wpack), (GRU_REAL *)(base + lay.bpack), d_kernel, d_recurrent,
-				loop.dx_step != NULL ? NULL : d_inputs, p->use_bias ? d_bias : NULL);
+		/* (dG K-sliced: dX ran step by step, or there is none) */
+		GRU_SFX(bwd_own_products)(p, loop.isa, x_gemm, hp_gemm, tr.aux, dg, loop.dg_sliced != NULL, kernel,
+				(GRU_REAL *)(base + lay.apack), (GRU_REAL *)(base + lay.wpack), (GRU_REAL *)(base + lay.bpack),
+				d_kernel, d_recurrent, loop.dx_step != NULL ? NULL : d_inputs,
+				p->use_bias && loop.db_step == NULL ? d_bias : NULL);
 	}
 #endif
 	if (p->reset_after) {
@@ -537,7 +610,7 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 						d_inputs, features);
 			}
 		}
-		if (p->use_bias && !own) {
+		if (p->use_bias && (!own || loop.db_step != NULL)) {
 			/* input side [dz | dr | dxh], recurrent side [dz | dr | dgh]: each column of dG read once */
 			if (loop.db_step == NULL) {
 				GRU_SFX(column_sums_parallel)(wide, d_bias, dg, rows, width, 2 * units);

@@ -744,7 +744,10 @@ typedef struct {
 	const float *a, *b;
 	int apacked, packed, accumulate;   /* apacked: A from gru_pack_a_t (B then in place, scratch set) */
 	float *c, *scratch;
-	float *sums;                       /* B's column sums, or NULL (B in place, scratch set) */
+	float *sums;                       /* B's column sums, or NULL (B sliced or in place, scratch set) */
+	/* B already in K slices (gru_pack_sliced_rows): its first panel, panels per row of a slice; else NULL */
+	const float *bsliced;
+	size_t bpanel0, bpanels;
 } gru_gemm_split_job;
 
 #if GRU_GEMM_X86
@@ -833,9 +836,9 @@ static void gemm_panel_range(void *ctx, size_t p0, size_t p1)
 	const size_t nr = gru_pack_nr(o->isa);
 	const size_t c0 = p0 * nr, c1 = p1 * nr < o->n ? p1 * nr : o->n;
 
-	if (!o->packed && o->scratch != NULL) {
-		/* this thread's panels of B, packed one K slice at a time (see GRU_GEMM_KC) */
-		float *slice = o->scratch + p0 * GRU_KC * nr;
+	if (o->bsliced != NULL || (!o->packed && o->scratch != NULL)) {
+		/* this thread's panels of B, packed one K slice at a time (see GRU_GEMM_KC), or so already */
+		float *scratch = o->bsliced == NULL ? o->scratch + p0 * GRU_KC * nr : NULL;
 		size_t k0;
 
 		if (o->k == 0) {
@@ -849,9 +852,15 @@ static void gemm_panel_range(void *ctx, size_t p0, size_t p1)
 		}
 		for (k0 = 0; k0 < o->k; k0 += GRU_KC) {
 			const size_t kc = o->k - k0 < GRU_KC ? o->k - k0 : GRU_KC;
+			const float *slice = scratch;
 
-			gru_pack_clear(o->isa, slice, kc, c1 - c0);
-			gru_pack_block(o->isa, slice, kc, c1 - c0, 0, kc, 0, c1 - c0, o->b + k0 * o->ldb + c0, o->ldb, 1);
+			if (scratch == NULL) {
+				slice = o->bsliced + k0 * o->bpanels * nr + (o->bpanel0 + p0) * kc * nr;
+			} else {
+				gru_pack_clear(o->isa, scratch, kc, c1 - c0);
+				gru_pack_block(o->isa, scratch, kc, c1 - c0, 0, kc, 0, c1 - c0, o->b + k0 * o->ldb + c0, o->ldb,
+						1);
+			}
 			if (o->sums != NULL) {
 				/* B's column sums (the bias gradients) from the packed slice, still in L2 */
 				packed_column_sums(o->isa, slice, kc, c1 - c0, o->sums + c0, k0 == 0);
@@ -905,7 +914,7 @@ static void gemm_split(gru_gemm_split_job *o, int split_columns)
 		 * Streamed from L3 instead, C cost the m = 512, n = 1536 product a
 		 * fifth of its time.
 		 */
-		if (!o->packed && o->scratch != NULL) {
+		if (o->bsliced != NULL || (!o->packed && o->scratch != NULL)) {
 			const size_t fit = GRU_GEMM_CHUNK_C / (o->m > 0 ? o->m : 1) / nr;
 
 			if (chunk > fit) {
@@ -941,6 +950,7 @@ void gru_gemm_parallel(gru_kernel_isa isa, size_t m, size_t n, size_t k, const f
 	o.c = c;
 	o.ldc = ldc;
 	o.scratch = scratch;
+	o.bsliced = NULL;
 	gemm_split(&o, n > m);
 }
 
@@ -948,8 +958,14 @@ typedef struct {
 	gru_kernel_isa isa;
 	float *apack;
 	const float *a_t;
-	size_t lda_t, m, k;
+	size_t lda_t, m, k, batch;
 } gru_pack_a_job;
+
+/* The row of A^T that is row kq of the product (time-major if batch is set: step kq / batch of sequence kq % batch). */
+static size_t pack_a_source_row(const gru_pack_a_job *o, size_t kq)
+{
+	return o->batch == 0 ? kq : (kq % o->batch) * (o->k / o->batch) + kq / o->batch;
+}
 
 /* K slices [s0, s1) of gru_pack_a_t(): row q of A^T read once, its pieces to each block's column q. */
 static void pack_a_slices(void *ctx, size_t s0, size_t s1)
@@ -963,7 +979,16 @@ static void pack_a_slices(void *ctx, size_t s0, size_t s1)
 		float *slice = o->apack + k0 * m;
 
 		for (q = 0; q < kc; q++) {
-			const float *row = o->a_t + (k0 + q) * o->lda_t;
+			const float *row = o->a_t + pack_a_source_row(o, k0 + q) * o->lda_t;
+
+			if (o->batch != 0 && k0 + q + GRU_PACK_AHEAD < o->k) {
+				/* time-major rows lie T rows apart, a stride the hardware prefetchers do not follow */
+				const char *ahead = (const char *)(o->a_t + pack_a_source_row(o, k0 + q + GRU_PACK_AHEAD) * o->lda_t);
+
+				for (i = 0; i < m * sizeof(float); i += 64) {
+					__builtin_prefetch(ahead + i);
+				}
+			}
 
 			for (ib = 0; ib < blocks; ib++) {
 				const size_t mr = row_block_size(m, blocks, ib, &i0);
@@ -990,7 +1015,8 @@ static void pack_a_slices(void *ctx, size_t s0, size_t s1)
 	}
 }
 
-void gru_pack_a_t(gru_kernel_isa isa, float *apack, const float *a_t, size_t lda_t, size_t m, size_t k)
+void gru_pack_a_t(gru_kernel_isa isa, float *apack, const float *a_t, size_t lda_t, size_t m, size_t k,
+		size_t batch)
 {
 	gru_pack_a_job o;
 
@@ -1000,8 +1026,25 @@ void gru_pack_a_t(gru_kernel_isa isa, float *apack, const float *a_t, size_t lda
 	o.lda_t = lda_t;
 	o.m = m;
 	o.k = k;
+	o.batch = batch;
 	/* a pass over memory: whole K slices, two a thread, from about 64k floats up */
 	gru_cpu_run_pass(pack_a_slices, &o, (k + GRU_KC - 1) / GRU_KC, 1, 2, (double)m * (double)k, 65536.0);
+}
+
+/* The job of a TN product: C[m, n] = A . B, A packed by gru_pack_a_t(), C split by columns. */
+static void tn_job(gru_gemm_split_job *o, gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *apack,
+		float *c, size_t ldc, float *col_sums)
+{
+	memset(o, 0, sizeof(*o));
+	o->isa = isa;
+	o->m = m;
+	o->n = n;
+	o->k = k;
+	o->a = apack;
+	o->apacked = 1;
+	o->sums = col_sums;
+	o->c = c;
+	o->ldc = ldc;
 }
 
 void gru_gemm_parallel_tn(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *apack,
@@ -1009,21 +1052,101 @@ void gru_gemm_parallel_tn(gru_kernel_isa isa, size_t m, size_t n, size_t k, cons
 {
 	gru_gemm_split_job o;
 
-	o.isa = isa;
-	o.m = m;
-	o.n = n;
-	o.k = k;
-	o.a = apack;
-	o.lda = 0;
+	tn_job(&o, isa, m, n, k, apack, c, ldc, col_sums);
 	o.b = b;
 	o.ldb = ldb;
-	o.apacked = 1;
-	o.packed = 0;
-	o.sums = col_sums;
-	o.accumulate = 0;
-	o.c = c;
-	o.ldc = ldc;
 	o.scratch = scratch;
 	/* by columns whatever the shape: each thread packs its panels of B, which the packed A needs */
+	gemm_split(&o, 1);
+}
+
+#if GRU_GEMM_X86
+/*
+ * n rows of 32 (AVX-512) or 16 (AVX2) floats, src rows lds apart, to dst
+ * contiguous (64-byte aligned) by streaming stores: K-sliced dG is read
+ * back only after the time loop, by products that fetch each panel's
+ * slice once and reuse it from cache, so the lines need not be fetched
+ * into cache for writing (the caller fences).
+ */
+GRU_AVX512_ATTR static void stream_rows512(float *dst, const float *src, size_t lds, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		_mm512_stream_ps(dst + i * 32, _mm512_loadu_ps(src + i * lds));
+		_mm512_stream_ps(dst + i * 32 + 16, _mm512_loadu_ps(src + i * lds + 16));
+	}
+}
+
+GRU_AVX2_ATTR static void stream_rows256(float *dst, const float *src, size_t lds, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		_mm256_stream_ps(dst + i * 16, _mm256_loadu_ps(src + i * lds));
+		_mm256_stream_ps(dst + i * 16 + 8, _mm256_loadu_ps(src + i * lds + 8));
+	}
+}
+#endif
+
+void gru_pack_sliced_rows(gru_kernel_isa isa, float *sliced, size_t k, size_t n, size_t q0, size_t rows,
+		const float *src, size_t lds)
+{
+	const size_t nr = gru_pack_nr(isa), panels = (n + nr - 1) / nr, tail = n % nr;
+	size_t q = q0, i, jp;
+
+	/* the rows in runs within one K slice: a run is contiguous in each panel, written panel by panel */
+	while (q < q0 + rows) {
+		const size_t k0 = q - q % GRU_KC, kc = k - k0 < GRU_KC ? k - k0 : GRU_KC;
+		const size_t run = k0 + kc - q < q0 + rows - q ? k0 + kc - q : q0 + rows - q;
+		const float *s = src + (q - q0) * lds;
+		float *dst = sliced + k0 * panels * nr + (q - k0) * nr;
+
+		for (jp = 0; jp < panels; jp++) {
+			const size_t nv = jp + 1 == panels && tail != 0 ? tail : nr;
+			float *d = dst + jp * kc * nr;
+			const float *sp = s + jp * nr;
+
+#if GRU_GEMM_X86
+			if (nv == nr && isa == GRU_KERNEL_AVX512) {
+				stream_rows512(d, sp, lds, run);
+				continue;
+			}
+			if (nv == nr && isa == GRU_KERNEL_AVX2) {
+				stream_rows256(d, sp, lds, run);
+				continue;
+			}
+#endif
+			for (i = 0; i < run; i++) {
+				/* whole panel rows with a constant size, which the compiler copies inline */
+				if (nv == GRU_PACK_NR_MAX) {
+					memcpy(d + i * nr, sp + i * lds, GRU_PACK_NR_MAX * sizeof(float));
+				} else if (nv == GRU_PACK_NR_MAX / 2) {
+					memcpy(d + i * nr, sp + i * lds, GRU_PACK_NR_MAX / 2 * sizeof(float));
+				} else {
+					/* the last panel's padding, which gru_pack_clear() zeroes for a whole matrix */
+					memcpy(d + i * nr, sp + i * lds, nv * sizeof(float));
+					memset(d + i * nr + nv, 0, (nr - nv) * sizeof(float));
+				}
+			}
+		}
+		q += run;
+	}
+#if GRU_GEMM_X86
+	if (isa != GRU_KERNEL_PORTABLE) {
+		_mm_sfence();
+	}
+#endif
+}
+
+void gru_gemm_parallel_tn_sliced(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *apack,
+		const float *sliced, size_t panels, size_t panel0, float *c, size_t ldc, float *col_sums)
+{
+	gru_gemm_split_job o;
+
+	tn_job(&o, isa, m, n, k, apack, c, ldc, col_sums);
+	o.bsliced = sliced;
+	o.bpanel0 = panel0;
+	o.bpanels = panels;
 	gemm_split(&o, 1);
 }

@@ -102,8 +102,9 @@ int gru_cpu_own_batched_products(gru_kernel_isa isa);
  * ours. With the weights packed once the projection is a plain NN product,
  * where ours took 0.92-0.97 of OpenBLAS's SkylakeX time (0.97-1.01 of its
  * Haswell time with our AVX2 kernel), and the seed forward on one thread
- * 0.97 (paired). The backward's TN products stay on OpenBLAS there: ours
- * took 1.10 of its backward at B=64 T=100 H=512 on one thread.
+ * 0.97 (paired). The backward's TN products stay on OpenBLAS there (ours
+ * took 1.10 of its backward at B=64 T=100 H=512 on one thread), unless
+ * the time loop lays dG out for them (gru_pack_sliced_rows).
  */
 int gru_cpu_own_projection(gru_kernel_isa isa);
 
@@ -156,11 +157,38 @@ void gru_gemm_parallel(gru_kernel_isa isa, size_t m, size_t n, size_t k, const f
  * in place, rows ldb apart) one K slice at a time into scratch (required,
  * see GRU_GEMM_KC). col_sums (or NULL): B's n column sums, taken from the
  * packed slices (the bias gradients, without another pass over dG), each
- * column summed in row order: the bits of a row-by-row sum.
+ * column summed in row order: the bits of a row-by-row sum. batch: 0, or
+ * A^T's rows are sequences of k / batch steps each (X, Hprev: [B*T, m])
+ * and the product takes them time-major, row t * batch + b being row
+ * b * (k / batch) + t (to match dG K-sliced in that order, below).
  */
-void gru_pack_a_t(gru_kernel_isa isa, float *apack, const float *a_t, size_t lda_t, size_t m, size_t k);
+void gru_pack_a_t(gru_kernel_isa isa, float *apack, const float *a_t, size_t lda_t, size_t m, size_t k,
+		size_t batch);
 void gru_gemm_parallel_tn(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *apack,
 		const float *b, size_t ldb, float *c, size_t ldc, float *scratch, float *col_sums);
+
+/*
+ * B [k, n] "K-sliced": packed as gru_gemm_parallel_tn() packs it, but all
+ * of it, by whoever makes its rows: K slices of GRU_GEMM_KC rows (the last
+ * maybe fewer), each slice a packed [kc, n] matrix (its panels one after
+ * the other, kc x nr floats each), k * n rounded up to the panel width
+ * floats in all, 64-byte aligned. gru_pack_sliced_rows(): rows
+ * [q0, q0 + rows) of B from src (rows lds apart). The backward writes dG so as each step makes its
+ * rows, while they are in cache, in time-major order (row t * B + b: a
+ * step's rows contiguous in each panel; X and Hprev packed to match, see
+ * gru_pack_a_t), and its weight gradients then read no dG in place and
+ * pack none: at B=64 T=32 H=256 (one thread) X^T dG and Hprev^T dG took
+ * 0.92-0.94 of OpenBLAS's time this way, 1.03-1.05 packing dG as they go;
+ * the seed backward as a whole took 0.92-0.95 of its time before (one and
+ * two threads, paired; the step's rows now also read from L1/L2).
+ * gru_gemm_parallel_tn_sliced(): C = A . B on panels [panel0, panel0 +
+ * ceil(n / nr)) of a K-sliced matrix of `panels` panels, as
+ * gru_gemm_parallel_tn() otherwise.
+ */
+void gru_pack_sliced_rows(gru_kernel_isa isa, float *sliced, size_t k, size_t n, size_t q0, size_t rows,
+		const float *src, size_t lds);
+void gru_gemm_parallel_tn_sliced(gru_kernel_isa isa, size_t m, size_t n, size_t k, const float *apack,
+		const float *sliced, size_t panels, size_t panel0, float *c, size_t ldc, float *col_sums);
 
 /*
  * K slice of our GEMMs; gru_gemm_parallel()'s scratch (NULL: none) holds

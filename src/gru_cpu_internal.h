@@ -56,6 +56,11 @@
  *                    [dz|dr|dgh] (cols 0..3H) is the recurrent-side gradient
  *                    and [dz|dr] + dxh the input-side one;
  *                    reset before, W = 3H, columns [dz | dr | dxh].
+ *                    float32, where the time loop runs the input products
+ *                    step by step (gru_cpu_step_products) and H is a
+ *                    multiple of the panel width: the same floats
+ *                    K-sliced, rows time-major (gru_pack_sliced_rows),
+ *                    each step's rows first made in dg_step
  *   dh     [B, H]    gradient of the running state
  *   drh    [B, H]    reset before: gradient of r * hprev at this step;
  *                    with recurrent dropout (either mode) it also collects
@@ -74,6 +79,8 @@
  *   wpack  float32 only: W^T [3H, I] packed, for dX on our kernels
  *   bpack  float32 only: [GRU_GEMM_KC, 3H] of dG packed, the K slice of
  *          the weight gradients' B on our kernels (gru_gemm_parallel_tn())
+ *   dg_step float32 only: [B, W], one step's rows of dG, where dg is
+ *          K-sliced
  *
  * Dropout (see gru.h) leaves the trace's layout as it is: hprev is the
  * undropped state; reset before, aux is r * hd, the candidate GEMM's input.
@@ -100,7 +107,7 @@ typedef struct {
 } gru_trace_layout;
 
 typedef struct {
-	size_t dg, dh, drh, packed, xd, hd, upack, apack, wpack, bpack;
+	size_t dg, dh, drh, packed, xd, hd, upack, apack, wpack, bpack, dg_step;
 	size_t bytes;        /* total, including GRU_ALIGN of slack */
 } gru_backward_layout;
 

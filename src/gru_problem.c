@@ -141,12 +141,14 @@ int gru_backward_layout_compute(const gru_problem *problem, gru_backward_layout 
 	const size_t units = problem->units;
 	const int before = !problem->reset_after;
 	const int rec_drop = problem->recurrent_dropout;
-	size_t width, rows, n_dg, n_h, n_packed, n_xd, n_hd, n_upack, n_apack = 0, n_wpack = 0, n_bpack = 0;
+	size_t width, rows, n_dg, n_h, n_packed, n_xd, n_hd, n_upack, n_apack = 0, n_wpack = 0, n_bpack = 0, n_step = 0;
 	size_t cursor = 0;
 
 	/*
 	 * float32: X or Hprev packed as A, W^T packed and a K slice of dG
-	 * packed, for our kernels (gru_cpu_own_batched_products)
+	 * packed, for our kernels (gru_cpu_own_batched_products); a step's rows
+	 * of dG where dg holds it K-sliced (the same floats: width is then a
+	 * multiple of the panel width)
 	 */
 	if (problem->dtype == GRU_FLOAT32) {
 		size_t gates, padded;
@@ -156,7 +158,8 @@ int gru_backward_layout_compute(const gru_problem *problem, gru_backward_layout 
 				|| !gru_size_add(problem->features, GRU_PACK_NR_MAX - 1, &padded)
 				|| !gru_size_mul(gates, padded - padded % GRU_PACK_NR_MAX, &n_wpack)
 				|| !gru_size_add(gates, GRU_PACK_NR_MAX - 1, &padded)
-				|| !gru_size_mul(GRU_GEMM_KC, padded - padded % GRU_PACK_NR_MAX, &n_bpack)) {
+				|| !gru_size_mul(GRU_GEMM_KC, padded - padded % GRU_PACK_NR_MAX, &n_bpack)
+				|| !mul3(problem->batch, units, problem->reset_after ? 4 : 3, &n_step)) {
 			return 0;
 		}
 	}
@@ -180,6 +183,7 @@ int gru_backward_layout_compute(const gru_problem *problem, gru_backward_layout 
 			|| !layout_add(&cursor, n_apack, es, &layout->apack)
 			|| !layout_add(&cursor, n_wpack, es, &layout->wpack)
 			|| !layout_add(&cursor, n_bpack, es, &layout->bpack)
+			|| !layout_add(&cursor, n_step, es, &layout->dg_step)
 			|| !gru_size_add(cursor, GRU_ALIGN, &layout->bytes)) {
 		return 0;
 	}

@@ -839,7 +839,7 @@ static void test_gemm_tn(void)
 				for (i = 0; i < m * ldc; i++) {
 					c[i] = c1[i] = -7.0f;
 				}
-				gru_pack_a_t((gru_kernel_isa)isa, apack, a_t, lda_t, m, k);
+				gru_pack_a_t((gru_kernel_isa)isa, apack, a_t, lda_t, m, k, 0);
 				sums[n] = -5.0f;
 				gru_gemm_parallel_tn((gru_kernel_isa)isa, m, n, k, apack, b, ldb, c, ldc, scratch, sums);
 				moved += apack[m * k] != -3.0f;
@@ -888,6 +888,111 @@ static void test_gemm_tn(void)
 				free(b);
 				free(c);
 				free(c1);
+				free(scratch);
+			}
+		}
+	}
+	openblas_set_num_threads(blas_threads);
+}
+
+/*
+ * gru_pack_sliced_rows + gru_gemm_parallel_tn_sliced, as the backward runs
+ * them: dG [B*T, width] batch-major, its rows K-sliced time-major a step
+ * and a share of rows at a time, X packed time-major by gru_pack_a_t;
+ * a column range starting at a panel: against a double reference, and
+ * the bits (product and column sums) of gru_gemm_parallel_tn on explicit
+ * time-major copies; every ISA, one and two threads, K slices crossed
+ * inside a share's rows, a last panel with padding; nothing written past
+ * the sliced matrix.
+ */
+static void test_gemm_tn_sliced(void)
+{
+	/* B, T, m, width, first panel, n */
+	static const size_t shapes[][6] = {{5, 3, 7, 70, 1, 20}, {16, 17, 13, 96, 0, 96}, {37, 8, 6, 100, 2, 30},
+		{64, 5, 128, 64, 0, 64}, {3, 100, 9, 40, 1, 7}};
+	const gru_kernel_isa best = gru_cpu_kernel_isa();
+	const int blas_threads = openblas_get_num_threads();
+	int isa, threads;
+	size_t s;
+
+	for (threads = 1; threads <= 2; threads++) {
+		openblas_set_num_threads(threads);
+		for (isa = GRU_KERNEL_PORTABLE; isa <= (int)best; isa++) {
+			for (s = 0; s < sizeof(shapes) / sizeof(shapes[0]); s++) {
+				const size_t nb = shapes[s][0], nt = shapes[s][1], m = shapes[s][2], width = shapes[s][3];
+				const size_t nr = gru_pack_nr((gru_kernel_isa)isa), col = shapes[s][4] * nr, n = shapes[s][5];
+				const size_t k = nb * nt, sliced_floats = gru_packed_floats_bound(k, width);
+				float *x = malloc(k * m * sizeof(float)), *x_tm = malloc(k * m * sizeof(float));
+				float *d = malloc(k * width * sizeof(float)), *d_tm = malloc(k * width * sizeof(float));
+				float *c = malloc(m * n * sizeof(float)), *c1 = malloc(m * n * sizeof(float));
+				float *sums = malloc(n * sizeof(float)), *sums1 = malloc(n * sizeof(float));
+				float *apack = malloc(m * k * sizeof(float));
+				float *sliced = NULL, *scratch = NULL;
+				double worst = 0;
+				size_t i, j, q, b, t;
+
+				if (posix_memalign((void **)&sliced, 64, (sliced_floats + 16) * sizeof(float)) != 0
+						|| posix_memalign((void **)&scratch, 64, gru_packed_floats_bound(GRU_GEMM_KC, n) * sizeof(float))
+						!= 0) {
+					CHECK(0, "posix_memalign");
+					return;
+				}
+				for (i = 0; i < 16; i++) {
+					sliced[sliced_floats + i] = -9.0f;
+				}
+				for (i = 0; i < k * m; i++) {
+					x[i] = (float)rng_uniform(-1, 1);
+				}
+				for (i = 0; i < k * width; i++) {
+					d[i] = (float)rng_uniform(-1, 1);
+				}
+				for (t = 0; t < nt; t++) {
+					for (b = 0; b < nb; b++) {
+						memcpy(x_tm + (t * nb + b) * m, x + (b * nt + t) * m, m * sizeof(float));
+						memcpy(d_tm + (t * nb + b) * width, d + (b * nt + t) * width, width * sizeof(float));
+					}
+					/* two shares of rows, as two threads' batch split */
+					gru_pack_sliced_rows((gru_kernel_isa)isa, sliced, k, width, t * nb, nb / 2, d + t * width,
+							nt * width);
+					gru_pack_sliced_rows((gru_kernel_isa)isa, sliced, k, width, t * nb + nb / 2, nb - nb / 2,
+							d + (nb / 2 * nt + t) * width, nt * width);
+				}
+				gru_pack_a_t((gru_kernel_isa)isa, apack, x, m, m, k, nb);
+				gru_gemm_parallel_tn_sliced((gru_kernel_isa)isa, m, n, k, apack, sliced, (width + nr - 1) / nr, col / nr,
+						c, n, sums);
+				gru_pack_a_t((gru_kernel_isa)isa, apack, x_tm, m, m, k, 0);
+				gru_gemm_parallel_tn((gru_kernel_isa)isa, m, n, k, apack, d_tm + col, width, c1, n, scratch, sums1);
+				for (i = 0; i < m; i++) {
+					for (j = 0; j < n; j++) {
+						double want = 0, err;
+
+						for (q = 0; q < k; q++) {
+							want += (double)x[q * m + i] * d[q * width + col + j];
+						}
+						err = fabs(c[i * n + j] - want) / (1.0 + (double)k);
+						if (!(err <= worst)) {
+							worst = err;
+						}
+					}
+				}
+				for (i = 0; i < 16; i++) {
+					worst += sliced[sliced_floats + i] != -9.0f;
+				}
+				CHECK(worst < 2e-7, "gemm_tn_sliced %s threads=%d B=%zu T=%zu m=%zu n=%zu: worst error %.3g (or writes "
+						"past the sliced matrix)", gru_cpu_kernel_name((gru_kernel_isa)isa), threads, nb, nt, m, n, worst);
+				CHECK(memcmp(c, c1, m * n * sizeof(float)) == 0 && memcmp(sums, sums1, n * sizeof(float)) == 0,
+						"gemm_tn_sliced %s threads=%d B=%zu T=%zu m=%zu n=%zu: not the bits of the product on time-major "
+						"copies", gru_cpu_kernel_name((gru_kernel_isa)isa), threads, nb, nt, m, n);
+				free(x);
+				free(x_tm);
+				free(d);
+				free(d_tm);
+				free(c);
+				free(c1);
+				free(sums);
+				free(sums1);
+				free(apack);
+				free(sliced);
 				free(scratch);
 			}
 		}
@@ -1897,6 +2002,7 @@ int main(int argc, char **argv)
 	test_backward_larger();
 	test_packed_gemm();
 	test_gemm_tn();
+	test_gemm_tn_sliced();
 	test_threaded_rows();
 	test_dropout_cases();
 	test_dropout_contract();
