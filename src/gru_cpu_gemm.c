@@ -28,6 +28,8 @@
 #define GRU_PACK_KB 16
 /* rows of a row-major source fetched ahead of the one packed (see gru_pack_block) */
 #define GRU_PACK_AHEAD 4
+/* Row blocks that gru_pack_a_t() writes at a time (see pack_a_slices). */
+#define GRU_PACK_A_GROUP 16
 /* floats of C a column chunk of a product on B in place may hold (512 KiB: see gemm_split) */
 #define GRU_GEMM_CHUNK_C 131072
 
@@ -972,43 +974,56 @@ static void pack_a_slices(void *ctx, size_t s0, size_t s1)
 {
 	const gru_pack_a_job *o = (const gru_pack_a_job *)ctx;
 	const size_t m = o->m, blocks = row_block_count(m, kernel_rows(o->isa));
-	size_t s, q, ib, i0, i;
+	size_t s, q, g0, ib, i0, i;
 
+	/*
+	 * A slice's blocks lie kc * mr floats apart (6 KiB at AVX-512's 6 rows),
+	 * so that the lines being written, one or two a block, map to two sets
+	 * of L1: a row's 43 blocks at m = 256 written at once evicted each
+	 * other's lines before they were whole (10.5 GB/s, against 18-23 at
+	 * m = 128's 22 blocks). GRU_PACK_A_GROUP blocks at a time instead, the
+	 * slice's rows read again from L2 for each group: time-major B=64
+	 * T=32, m = 256 0.40 -> 0.25 ms, m = 128 0.11 -> 0.12 ms (8 blocks:
+	 * 0.30 and 0.13; 24: 0.31 and 0.11).
+	 */
 	for (s = s0; s < s1; s++) {
 		const size_t k0 = s * GRU_KC, kc = o->k - k0 < GRU_KC ? o->k - k0 : GRU_KC;
 		float *slice = o->apack + k0 * m;
 
-		for (q = 0; q < kc; q++) {
-			const float *row = o->a_t + pack_a_source_row(o, k0 + q) * o->lda_t;
+		for (g0 = 0; g0 < blocks; g0 += GRU_PACK_A_GROUP) {
+			for (q = 0; q < kc; q++) {
+				const float *row = o->a_t + pack_a_source_row(o, k0 + q) * o->lda_t;
 
-			if (o->batch != 0 && k0 + q + GRU_PACK_AHEAD < o->k) {
-				/* time-major rows lie T rows apart, a stride the hardware prefetchers do not follow */
-				const char *ahead = (const char *)(o->a_t + pack_a_source_row(o, k0 + q + GRU_PACK_AHEAD) * o->lda_t);
+				if (g0 == 0 && o->batch != 0 && k0 + q + GRU_PACK_AHEAD < o->k) {
+					/* time-major rows lie T rows apart, a stride the hardware prefetchers do not follow */
+					const char *ahead = (const char *)(o->a_t
+							+ pack_a_source_row(o, k0 + q + GRU_PACK_AHEAD) * o->lda_t);
 
-				for (i = 0; i < m * sizeof(float); i += 64) {
-					__builtin_prefetch(ahead + i);
+					for (i = 0; i < m * sizeof(float); i += 64) {
+						__builtin_prefetch(ahead + i);
+					}
 				}
-			}
 
-			for (ib = 0; ib < blocks; ib++) {
-				const size_t mr = row_block_size(m, blocks, ib, &i0);
-				float *dst = slice + i0 * kc + q * mr;
+				for (ib = g0; ib < blocks && ib < g0 + GRU_PACK_A_GROUP; ib++) {
+					const size_t mr = row_block_size(m, blocks, ib, &i0);
+					float *dst = slice + i0 * kc + q * mr;
 
-				/* the blocks' usual sizes as constants: copied inline, not a call per piece */
-				switch (mr) {
-					case 6:
-						memcpy(dst, row + i0, 6 * sizeof(float));
-						break;
-					case 5:
-						memcpy(dst, row + i0, 5 * sizeof(float));
-						break;
-					case 3:
-						memcpy(dst, row + i0, 3 * sizeof(float));
-						break;
-					default:
-						for (i = 0; i < mr; i++) {
-							dst[i] = row[i0 + i];
-						}
+					/* the blocks' usual sizes as constants: copied inline, not a call per piece */
+					switch (mr) {
+						case 6:
+							memcpy(dst, row + i0, 6 * sizeof(float));
+							break;
+						case 5:
+							memcpy(dst, row + i0, 5 * sizeof(float));
+							break;
+						case 3:
+							memcpy(dst, row + i0, 3 * sizeof(float));
+							break;
+						default:
+							for (i = 0; i < mr; i++) {
+								dst[i] = row[i0 + i];
+							}
+					}
 				}
 			}
 		}
