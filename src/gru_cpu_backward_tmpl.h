@@ -456,6 +456,7 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 	size_t j, k;
 	int own = 0;   /* the batched products on our kernels rather than OpenBLAS */
 	int step_rows = 0;   /* the products with the input kernel step by step (gru_cpu_step_products) */
+	int sliceable = 0;   /* dG's gate blocks whole panels, so that it can be K-sliced */
 
 	if (!gru_backward_layout_compute(p, &lay) || !gru_trace_layout_compute(p, &tl)) {
 		return gru_status_set(status, GRU_E_OVERFLOW, "backward workspace size overflows size_t");
@@ -520,6 +521,7 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 #endif
 	(void)k;
 	(void)step_rows;
+	(void)sliceable;
 	(void)step_flops;
 
 	loop.p = p;
@@ -541,9 +543,10 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 	loop.wt_pack_h = NULL;
 	loop.db_step = NULL;
 #if GRU_PACKED
+	sliceable = units % gru_pack_nr(loop.isa) == 0;
 	step_rows = loop.upack != NULL && team <= 1
-		&& gru_cpu_step_products(loop.isa, batch / threads, (double)(features + units) * (double)gates);
-	if (step_rows && units % gru_pack_nr(loop.isa) == 0) {
+		&& gru_cpu_step_products(loop.isa, batch / threads, (double)(features + units) * (double)gates, sliceable);
+	if (step_rows && sliceable) {
 		/*
 		 * dG K-sliced as each step makes its rows (bwd_slice_step), which the
 		 * step's products read from a [B, width] buffer: the weight gradients

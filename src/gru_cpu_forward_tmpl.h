@@ -435,7 +435,7 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 		gru_pack_clear(loop.isa, wp, features, gates);
 		gru_pack_block(loop.isa, wp, features, gates, 0, features, 0, gates, kernel, gates, 1);
 		if (loop.upack != NULL && team <= 1
-				&& gru_cpu_step_products(loop.isa, batch / threads, (double)(features + units) * (double)gates)) {
+				&& gru_cpu_step_products(loop.isa, batch / threads, (double)(features + units) * (double)gates, 0)) {
 			/* step by step, into the first B rows of xw */
 			loop.wpack_step = wp;
 			loop.x_step = xw;

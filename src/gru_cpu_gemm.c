@@ -734,10 +734,11 @@ int gru_cpu_own_projection(gru_kernel_isa isa)
 	return gru_cpu_own_batched_products(isa) || (isa != GRU_KERNEL_PORTABLE && rank_over_blas(isa) >= 0);
 }
 
-int gru_cpu_step_products(gru_kernel_isa isa, size_t share_rows, double weight_floats)
+int gru_cpu_step_products(gru_kernel_isa isa, size_t share_rows, double weight_floats, int slices_dg)
 {
 	return gru_cpu_own_projection(isa) && share_rows >= GRU_STEP_PRODUCTS_MIN_ROWS
-		&& weight_floats * sizeof(float) <= GRU_STEP_PRODUCTS_MAX_BYTES;
+		&& weight_floats * sizeof(float)
+			<= (slices_dg ? GRU_STEP_PRODUCTS_MAX_BYTES_BWD : GRU_STEP_PRODUCTS_MAX_BYTES);
 }
 
 typedef struct {

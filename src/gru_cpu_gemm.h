@@ -122,11 +122,18 @@ int gru_cpu_own_projection(gru_kernel_isa isa);
  * and recurrent kernels (weight_floats) fit in GRU_STEP_PRODUCTS_MAX_BYTES,
  * in a 2 MiB L2 beside a step's buffers: else each step streams the input
  * kernel from L3 for a few rows (B=64 T=100 I=256 H=512 forward, two
- * threads of 32 rows, 4.7 MB of weights: 1.05-1.08 of the time).
+ * threads of 32 rows, 4.7 MB of weights: 1.05-1.08 of the time). A
+ * backward that also lays dG out for the weight gradients as it goes
+ * (slices_dg, see gru_pack_sliced_rows) takes them up to
+ * GRU_STEP_PRODUCTS_MAX_BYTES_BWD: that saves more than streaming the
+ * weights costs (the same B=64 T=100 shape's backward took 0.89-0.95 of
+ * its time on two threads, 0.97-0.98 on one, paired); larger weights
+ * were not measured.
  */
 #define GRU_STEP_PRODUCTS_MIN_ROWS 16
 #define GRU_STEP_PRODUCTS_MAX_BYTES (1280.0 * 1024.0)
-int gru_cpu_step_products(gru_kernel_isa isa, size_t share_rows, double weight_floats);
+#define GRU_STEP_PRODUCTS_MAX_BYTES_BWD (8.0 * 1024.0 * 1024.0)
+int gru_cpu_step_products(gru_kernel_isa isa, size_t share_rows, double weight_floats, int slices_dg);
 
 /*
  * C[m, n] (+)= A . B on our kernels over gru_cpu_loop_threads() threads:
