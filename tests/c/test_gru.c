@@ -1012,11 +1012,12 @@ static void test_threaded_rows(void)
 	 * split would take 4), as a machine with more cores runs it. The
 	 * fourth and the last two also lay dG out K-sliced in the backward (H a
 	 * multiple of every panel width): the sixth on one thread (its bias
-	 * sums step by step), the seventh with a step's rows across a K slice
-	 * boundary (37 * 6 = 222 to 258)
+	 * sums step by step), the seventh on two (shares of 18 and 19 rows:
+	 * T = 12 for GRU_THREAD_MIN_FLOPS) with a step's rows across a K slice
+	 * boundary (step 6: rows 222 to 258, the second share's 240 to 258)
 	 */
 	static const size_t shapes[][5] = {{37, 6, 10, 100, 2}, {40, 8, 9, 70, 2}, {3, 8, 7, 250, 2}, {64, 40, 16, 64, 2},
-		{16, 4, 12, 512, 8}, {32, 5, 12, 64, 1}, {37, 8, 5, 64, 2}};
+		{16, 4, 12, 512, 8}, {32, 5, 12, 64, 1}, {37, 12, 5, 64, 2}};
 	unsigned seed = 150000;
 	int i, ra, bw, mt, drop;
 	const int blas_threads = openblas_get_num_threads();
