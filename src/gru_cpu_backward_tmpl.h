@@ -372,8 +372,8 @@ static void GRU_SFX(bwd_tn)(gru_kernel_isa isa, int sliced, size_t m, size_t n, 
  * apack) and dG as B (bwd_tn: K-sliced by the loop, or in place);
  * dX = dG W^T with W^T packed (only with dG in place). The same products as
  * the OpenBLAS branch; the bias gradients (d_bias, NULL: none) are the
- * column sums the products take of dG's packed slices, the bits of
- * column_sums_parallel().
+ * column sums the products take of dG's packed slices: dG in place, the
+ * bits of column_sums_parallel(); K-sliced, summed in time order.
  */
 static void GRU_SFX(bwd_own_products)(const gru_problem *p, gru_kernel_isa isa, const GRU_REAL *x_gemm,
 		const GRU_REAL *hp_gemm, const GRU_REAL *aux, const GRU_REAL *dg, int sliced, const GRU_REAL *kernel,
