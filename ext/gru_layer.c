@@ -58,6 +58,77 @@ static void *alloc_aligned(size_t bytes, const char *what, void **aligned)
 	return block;
 }
 
+/*
+ * A call's workspace of `bytes` (aligned): the layer's kept block, grown if
+ * smaller; or, while an outer call on the same layer holds that one (a
+ * nested call from user code), a block of the call's own, in *own (else
+ * NULL). NULL with an exception on failure. layer_workspace_done() ends it.
+ */
+static void *layer_workspace(php_gru_layer *layer, size_t bytes, const char *what, void **own)
+{
+	void *aligned;
+
+	*own = NULL;
+	if (layer->workspace_busy) {
+		*own = alloc_aligned(bytes, what, &aligned);
+		return *own != NULL ? aligned : NULL;
+	}
+	if (layer->workspace_block == NULL || layer->workspace_bytes < bytes) {
+		/* the old block first: memory_limit then judges the new one alone */
+		if (layer->workspace_block) {
+			efree(layer->workspace_block);
+		}
+		layer->workspace_bytes = 0;
+		layer->workspace_block = alloc_aligned(bytes, what, &layer->workspace);
+		if (layer->workspace_block == NULL) {
+			return NULL;
+		}
+		layer->workspace_bytes = bytes;
+	}
+	layer->workspace_busy = true;
+	return layer->workspace;
+}
+
+static void layer_workspace_done(php_gru_layer *layer, void *own)
+{
+	if (own) {
+		efree(own);
+	} else {
+		layer->workspace_busy = false;
+	}
+}
+
+/* A block for a training record of `bytes`: the layer's spare one when large enough, else a new one. */
+static void *layer_trace_block(php_gru_layer *layer, size_t bytes, void **aligned, size_t *held)
+{
+	void *block;
+
+	if (layer->spare_trace_block && layer->spare_trace_bytes >= bytes) {
+		block = layer->spare_trace_block;
+		*held = layer->spare_trace_bytes;
+		layer->spare_trace_block = NULL;
+		layer->spare_trace_bytes = 0;
+		*aligned = align_up(block);
+		return block;
+	}
+	*held = bytes;
+	return alloc_aligned(bytes, "GRU training record", aligned);
+}
+
+/* A released training record's block becomes the spare one, or is freed if the spare is larger. */
+static void layer_keep_trace_block(php_gru_layer *layer, void *block, size_t bytes)
+{
+	if (layer->spare_trace_block && layer->spare_trace_bytes >= bytes) {
+		efree(block);
+		return;
+	}
+	if (layer->spare_trace_block) {
+		efree(layer->spare_trace_block);
+	}
+	layer->spare_trace_block = block;
+	layer->spare_trace_bytes = bytes;
+}
+
 static const char *layer_name(const php_gru_layer *layer)
 {
 	return layer->config.name ? ZSTR_VAL(layer->config.name) : "gru";
@@ -173,8 +244,9 @@ static zend_result copy_to_ndarray(zval *source, const char *what, zval *copy)
 static void release_training_record(php_gru_layer *layer)
 {
 	if (layer->record.allocation) {
-		efree(layer->record.allocation);
+		layer_keep_trace_block(layer, layer->record.allocation, layer->record.allocation_bytes);
 		layer->record.allocation = NULL;
+		layer->record.allocation_bytes = 0;
 		layer->record.trace = NULL;
 	}
 	if (layer->record.dropout_block) {
@@ -248,6 +320,12 @@ static void php_gru_layer_free(zend_object *object)
 	php_gru_layer *layer = php_gru_layer_from_obj(object);
 
 	release_training_record(layer);
+	if (layer->spare_trace_block) {
+		efree(layer->spare_trace_block);
+	}
+	if (layer->workspace_block) {
+		efree(layer->workspace_block);
+	}
 	release_params(layer);
 	zval_ptr_dtor(&layer->carried_state);
 	zval_ptr_dtor(&layer->backend);
@@ -705,8 +783,10 @@ typedef struct {
 	php_gru_array_view state_out;
 	php_gru_array_view params[PARAM_COUNT];
 	uint8_t *mask_bytes;      /* converted mask, when the mask is not a byte array */
-	void *workspace_block;
+	php_gru_layer *workspace_layer; /* whose workspace the call holds (layer_workspace), or NULL */
+	void *workspace_own;
 	void *trace_block;
+	size_t trace_block_bytes;
 	void *dropout_block;      /* the dropout masks, until the training record takes them */
 } forward_call;
 
@@ -736,8 +816,8 @@ static void forward_call_release(forward_call *call)
 	if (call->mask_bytes) {
 		efree(call->mask_bytes);
 	}
-	if (call->workspace_block) {
-		efree(call->workspace_block);
+	if (call->workspace_layer) {
+		layer_workspace_done(call->workspace_layer, call->workspace_own);
 	}
 	if (call->trace_block) {
 		efree(call->trace_block);
@@ -1035,13 +1115,14 @@ void php_gru_layer_forward_projected(php_gru_layer *layer, zval *inputs, zval *t
 	}
 	/* the OpenCL backend keeps its workspace on the device */
 	if (opencl == NULL) {
-		call.workspace_block = alloc_aligned(workspace_bytes, "GRU forward workspace", &args.workspace);
-		if (call.workspace_block == NULL) {
+		args.workspace = layer_workspace(layer, workspace_bytes, "GRU forward workspace", &call.workspace_own);
+		if (args.workspace == NULL) {
 			goto fail;
 		}
+		call.workspace_layer = layer;
 	}
 	if (is_training) {
-		call.trace_block = alloc_aligned(trace_bytes, "GRU training record", &args.trace);
+		call.trace_block = layer_trace_block(layer, trace_bytes, &args.trace, &call.trace_block_bytes);
 		if (call.trace_block == NULL) {
 			goto fail;
 		}
@@ -1104,6 +1185,7 @@ void php_gru_layer_forward_projected(php_gru_layer *layer, zval *inputs, zval *t
 	if (is_training) {
 		release_training_record(layer);
 		layer->record.allocation = call.trace_block;
+		layer->record.allocation_bytes = call.trace_block_bytes;
 		layer->record.trace = args.trace;
 		layer->record.problem = problem;
 		layer->record.has_initial_state = has_initial_state;
@@ -1193,7 +1275,8 @@ void php_gru_layer_backward(php_gru_layer *layer, HashTable *d_outputs_list, zva
 	zend_long out_shape[3], state_shape[2], in_shape[3];
 	uint32_t count, i;
 	size_t workspace_bytes;
-	void *workspace_block = NULL;
+	void *workspace_own = NULL;
+	bool workspace_taken = false;
 	void *opencl = NULL;
 	forward_call scratch;
 	zval tm_d_outputs, tm_d_inputs;  /* time_major: [batch, steps, *] copies for the core */
@@ -1306,10 +1389,11 @@ void php_gru_layer_backward(php_gru_layer *layer, HashTable *d_outputs_list, zva
 		goto fail;
 	}
 	if (opencl == NULL) {
-		workspace_block = alloc_aligned(workspace_bytes, "GRU backward workspace", &args.workspace);
-		if (workspace_block == NULL) {
+		args.workspace = layer_workspace(layer, workspace_bytes, "GRU backward workspace", &workspace_own);
+		if (args.workspace == NULL) {
 			goto fail;
 		}
+		workspace_taken = true;
 	}
 	if (layer->is_cell) {
 		in_shape[1] = in_shape[2];
@@ -1397,8 +1481,8 @@ cleanup:
 	forward_call_release(&scratch);
 	zval_ptr_dtor(&tm_d_outputs);
 	zval_ptr_dtor(&tm_d_inputs);
-	if (workspace_block) {
-		efree(workspace_block);
+	if (workspace_taken) {
+		layer_workspace_done(layer, workspace_own);
 	}
 	if (activity_block) {
 		efree(activity_block);
@@ -1513,6 +1597,7 @@ zend_result php_gru_layer_record_restore(php_gru_layer *layer, zval *holder)
 	release_training_record(layer);
 	p = Z_STRVAL_P(saved) + sizeof(header);
 	record->allocation = alloc_aligned(header.trace_bytes, "GRU training record", &aligned);
+	record->allocation_bytes = header.trace_bytes;
 	if (record->allocation == NULL) {
 		return FAILURE;
 	}

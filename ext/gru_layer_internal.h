@@ -22,6 +22,7 @@ enum {
 /* What a training forward keeps for backward(); released by backward or the next forward. */
 typedef struct {
 	void *allocation;         /* emalloc'd block holding the aligned trace */
+	size_t allocation_bytes;  /* the trace bytes it holds */
 	void *trace;
 	gru_problem problem;
 	zval inputs;
@@ -52,6 +53,21 @@ typedef struct {
 	gru_rng rng;              /* the initializers' */
 	gru_rng dropout_rng;      /* the dropout masks', seeded from the seed option */
 	php_gru_training_record record;
+	/*
+	 * Memory the layer keeps between calls, freed with it: emalloc maps a
+	 * block of over 2 MB fresh at each call and unmaps it on efree, and the
+	 * page faults of touching it again took about a fifth of a seed training
+	 * step through PHP. The workspace (the largest a call needed so far;
+	 * busy while a call uses it, when a nested call takes a block of its
+	 * own), and the block of the last released training record (spare),
+	 * which the next training forward takes when large enough.
+	 */
+	void *workspace_block;
+	void *workspace;          /* aligned, in workspace_block */
+	size_t workspace_bytes;
+	bool workspace_busy;
+	void *spare_trace_block;
+	size_t spare_trace_bytes;
 	double activity_losses[2];       /* the last forward()'s activity penalties: outputs, then state */
 	uint32_t activity_loss_count;
 	zend_object std;

@@ -79,21 +79,27 @@ foreach ($shapes as $s) {
             $layer->backward([$dOut]);
         }, $repeats);
 
-        // Memory: what the layer keeps after a call (outputs and state
-        // included) and the peak during it (workspace included).
+        // Memory, on a layer that has not run yet (a layer keeps its
+        // workspace, and its spent training record's block, for its next
+        // call): what a first inference call leaves held (outputs, state and
+        // the kept workspace) and its peak; then what a training forward
+        // adds (its outputs and the trace for backward), and the peak
+        // through the backward after it.
+        $probe = new GRU($H, return_sequences: true, return_state: true);
+        $probe->build($x);
         memory_reset_peak_usage();
         $base = memory_get_usage();
-        $r = $layer->forward($x, false, $h0);
+        $r = $probe->forward($x, false, $h0);
         $keptInference = memory_get_usage() - $base;
         $peakInference = memory_get_peak_usage() - $base;
         unset($r);
         memory_reset_peak_usage();
         $base = memory_get_usage();
-        $r = $layer->forward($x, true, $h0);
+        $r = $probe->forward($x, true, $h0);
         $keptTraining = memory_get_usage() - $base;
-        $layer->backward([$dOut]);
+        $probe->backward([$dOut]);
         $peakTraining = memory_get_peak_usage() - $base;
-        unset($r);
+        unset($r, $probe);
 
         printf("%-16s %3d | %8.2f %7.1f %7.2f | %8.2f %6.2f %7.2f | %6.1fMB %6.1fMB %6.1fMB %6.1fMB\n",
             "$B,$T,$I,$H", $threads, $fwd, $forwardFlops / $fwd / 1e6, $fwd / $idealForward,
@@ -102,4 +108,5 @@ foreach ($shapes as $s) {
     }
 }
 echo "x ideal: time / (GEMM FLOPs at the sgemm rate measured here, same shapes).\n";
-echo "kept: memory held after the call (outputs and state included; training also keeps the trace for backward); peak: during it.\n";
+echo "kept: memory held after a layer's first call (outputs, state and the workspace the layer keeps; training: what\n"
+    . "its forward adds, the trace for backward included); peak: during it (training: through the backward).\n";
