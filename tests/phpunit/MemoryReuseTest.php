@@ -4,6 +4,8 @@ namespace RindowGRUTests;
 use PHPUnit\Framework\TestCase;
 use Rindow\GRU\NDArray;
 use Rindow\NeuralNetworks\Layer\GRU;
+use RindowGRUTests\Support\MockBackend;
+use RindowGRUTests\Support\MockNDArray;
 
 /**
  * A layer keeps its workspace and the block of its last training record
@@ -65,6 +67,45 @@ final class MemoryReuseTest extends TestCase
             $fresh->setWeights($weights);
             $this->assertSame(self::step($fresh, $batch), self::step($layer, $batch), "batch $batch");
         }
+    }
+
+    /**
+     * Outputs of foreign inputs come from the layer's backend, after the
+     * forward took the layer's workspace: a backend that runs the same
+     * layer on other inputs from there makes a nested call, which must not
+     * take (or grow, and so move) the workspace the outer call holds.
+     */
+    public function testACallNestedInAnotherOnTheSameLayerLeavesItsWorkspaceAlone(): void
+    {
+        $backend = new class extends MockBackend {
+            public ?\Closure $inside = null;
+
+            public function zeros(array $shape, ?int $dtype = null): MockNDArray
+            {
+                if ($this->inside !== null) {
+                    $inside = $this->inside;
+                    $this->inside = null;
+                    $inside();
+                }
+                return parent::zeros($shape, $dtype);
+            }
+        };
+        $layer = new GRU($backend, 32, return_sequences: true);
+        $layer->build([6, 5]);
+        $fresh = new GRU(32, return_sequences: true);
+        $fresh->setWeights($layer->getWeights());
+        $outer = self::inputs(17, 6, 5, 0.0);
+        $inner = self::inputs(64, 6, 5, 0.5);   // a larger workspace than the outer call's
+        $nested = null;
+        $backend->inside = function () use ($layer, $inner, &$nested) {
+            $nested = $layer->forward($inner, false)->toArray();
+        };
+        $outputs = $layer->forward(MockNDArray::fromArray($outer->toArray()), false);
+        $this->assertInstanceOf(MockNDArray::class, $outputs);
+        $this->assertNotNull($nested, 'the backend ran the nested call');
+        $this->assertSame($fresh->forward($inner, false)->toArray(), $nested);
+        $this->assertSame($fresh->forward($outer, false)->toArray(), $outputs->toArray());
+        $this->assertSame($fresh->forward($inner, false)->toArray(), $layer->forward($inner, false)->toArray());
     }
 
     public function testMemoryKeptStopsGrowingAfterTheLargestCall(): void
