@@ -1134,10 +1134,12 @@ void gru_pack_sliced_rows(gru_kernel_isa isa, float *sliced, size_t k, size_t n,
 			}
 #endif
 			for (i = 0; i < run; i++) {
-				/* whole panel rows with a constant size, which the compiler copies inline */
-				if (nv == GRU_PACK_NR_MAX) {
-					memcpy(d + i * nr, sp + i * lds, GRU_PACK_NR_MAX * sizeof(float));
-				} else if (nv == GRU_PACK_NR_MAX / 2) {
+				/*
+				 * the portable kernel's whole 16-float panel rows, with a constant
+				 * size the compiler copies inline (the AVX2 and AVX-512 ones stream
+				 * above, so a 32-float row never comes here)
+				 */
+				if (nv == GRU_PACK_NR_MAX / 2) {
 					memcpy(d + i * nr, sp + i * lds, GRU_PACK_NR_MAX / 2 * sizeof(float));
 				} else {
 					/* the last panel's padding, which gru_pack_clear() zeroes for a whole matrix */
