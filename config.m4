@@ -120,7 +120,7 @@ if test "$PHP_RINDOW_GRU" != "no"; then
   PHP_SUBST(RINDOW_GRU_SHARED_LIBADD)
 
   RINDOW_GRU_CORE_SOURCES="src/gru_status.c src/gru_runtime.c src/gru_problem.c src/gru_cpu_forward.c src/gru_cpu_backward.c src/gru_cpu_gemm.c src/gru_cpu_threads.c src/gru_backend.c src/gru_rng.c src/gru_init.c src/gru_opencl.c"
-  RINDOW_GRU_EXT_SOURCES="ext/rindow_gru.c ext/gru_exceptions.c ext/gru_ndarray.c ext/gru_array.c ext/gru_layer.c ext/gru_cell.c ext/gru_bidirectional.c ext/gru_layer_options.c ext/gru_runtime_class.c ext/gru_device.c ext/gru_weights_io.c ext/gru_regularizers.c"
+  RINDOW_GRU_EXT_SOURCES="ext/rindow_gru.c ext/gru_exceptions.c ext/gru_ndarray.c ext/gru_array.c ext/gru_layer.c ext/gru_cell.c ext/gru_bidirectional.c ext/gru_layer_options.c ext/gru_runtime_class.c ext/gru_device.c ext/gru_weights_io.c ext/gru_regularizers.c ext/gru_memory.c"
 
   dnl The core's gate loops need -O3 to vectorise, and no errno from libm.
   dnl src/gru_opencl.c compiles to nothing without HAVE_RINDOW_GRU_OPENCL.

@@ -12,6 +12,7 @@
 
 #include "gru_array.h"
 #include "gru_exceptions.h"
+#include "gru_memory.h"
 #include "gru_ndarray.h"
 #include "gru_ndarray_private.h"
 

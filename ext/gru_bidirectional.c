@@ -17,6 +17,7 @@
 #include "gru_array.h"
 #include "gru_device.h"
 #include "gru_exceptions.h"
+#include "gru_memory.h"
 #include "gru_layer.h"
 #include "gru_layer_internal.h"
 #include "gru_bidirectional.h"
@@ -516,7 +517,7 @@ static zend_result project_inputs(php_gru_layer *layers[2], zval *inputs, zval *
 		result = FAILURE;
 		goto done;
 	}
-	*block = emalloc(total);
+	*block = php_gru_emalloc_big(total);
 	base = *block;
 	if (gru_input_projection(&problem, x.data, kernel_data, 2, base + projection_bytes, base, &status) != GRU_OK) {
 		php_gru_throw_status(&status);

@@ -1,7 +1,7 @@
 /*
  * Where a GRU layer computes: the `device` option ('auto', 'cpu',
- * 'opencl'), the per-process OpenCL context (module globals, created at the
- * first forward that needs it, freed at GSHUTDOWN), the ini settings
+ * 'opencl'), the per-process OpenCL context (in the module globals, created
+ * at the first forward that needs it, freed at GSHUTDOWN), the ini settings
  * rindow_gru.opencl_platform / rindow_gru.opencl_device, and the dispatch
  * of forward/backward to the CPU or the OpenCL backend.
  */
@@ -9,6 +9,7 @@
 #define PHP_GRU_DEVICE_H
 
 #include "php.h"
+#include "php_rindow_gru.h"
 #include "gru.h"
 
 typedef enum {
@@ -16,20 +17,6 @@ typedef enum {
 	PHP_GRU_DEVICE_CPU,
 	PHP_GRU_DEVICE_OPENCL      /* the OpenCL device the ini settings name (a GPU first) */
 } php_gru_device;
-
-ZEND_BEGIN_MODULE_GLOBALS(rindow_gru)
-	zend_long opencl_platform;   /* ini rindow_gru.opencl_platform, -1: any */
-	zend_long opencl_device;     /* ini rindow_gru.opencl_device, -1: any */
-	void *opencl;                /* gru_opencl_context *, or NULL */
-	zend_long opencl_platform_opened;   /* the ini values it was opened with */
-	zend_long opencl_device_opened;
-	int auto_choice;             /* 0: not probed yet, 1: cpu, 2: opencl */
-	zend_long auto_platform_probed;     /* the ini values of that probe */
-	zend_long auto_device_probed;
-ZEND_END_MODULE_GLOBALS(rindow_gru)
-
-ZEND_EXTERN_MODULE_GLOBALS(rindow_gru)
-#define RINDOW_GRU_G(v) ZEND_MODULE_GLOBALS_ACCESSOR(rindow_gru, v)
 
 /* Whether this build has the OpenCL backend (configure --with-clblast). */
 bool php_gru_opencl_built(void);

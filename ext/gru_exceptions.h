@@ -22,12 +22,4 @@ void php_gru_throw_domain(const char *format, ...) ZEND_ATTRIBUTE_FORMAT(printf,
 /* Throws RuntimeException with a printf-style message. */
 void php_gru_throw_runtime(const char *format, ...) ZEND_ATTRIBUTE_FORMAT(printf, 1, 2);
 
-/*
- * Fails with a RuntimeException, before anything is allocated, when
- * `bytes` more would take the request past memory_limit. Zend's own
- * out-of-memory error is fatal and cannot be caught, so big workspaces
- * are checked here first.
- */
-zend_result php_gru_check_memory(size_t bytes, const char *what);
-
 #endif /* PHP_GRU_EXCEPTIONS_H */

@@ -19,6 +19,7 @@
 #include "gru_array.h"
 #include "gru_ndarray.h"
 #include "gru_exceptions.h"
+#include "gru_memory.h"
 #include "gru_layer.h"
 #include "gru_layer_options.h"
 #include "gru_device.h"
@@ -53,7 +54,7 @@ static void *alloc_aligned(size_t bytes, const char *what, void **aligned)
 	if (php_gru_check_memory(total, what) == FAILURE) {
 		return NULL;
 	}
-	block = emalloc(total);
+	block = php_gru_emalloc_big(total);
 	*aligned = align_up(block);
 	return block;
 }

@@ -16,6 +16,7 @@
 
 #include "gru_array.h"
 #include "gru_exceptions.h"
+#include "gru_memory.h"
 #include "gru_ndarray.h"
 #include "gru_ndarray_private.h"
 #include "ndarray_arginfo.h"
@@ -195,8 +196,10 @@ static zend_object *buffer_clone(zend_object *old_obj)
 
 	if (old->data != NULL) {
 		/* size * value_size was checked when the original was made. */
-		copy->data = safe_emalloc(old->size > 0 ? old->size : 1, old->value_size, 0);
-		memcpy(copy->data, old->data, (size_t) old->size * (size_t) old->value_size);
+		size_t bytes = (size_t) old->size * (size_t) old->value_size;
+
+		copy->data = php_gru_emalloc_big(bytes > 0 ? bytes : 1);
+		memcpy(copy->data, old->data, bytes);
 		copy->size = old->size;
 		copy->dtype = old->dtype;
 		copy->value_size = old->value_size;
@@ -227,7 +230,7 @@ static zend_result buffer_alloc(php_gru_buffer *buffer, zend_long size, zend_lon
 		return FAILURE;
 	}
 	/* At least one byte, so that data is never NULL. */
-	buffer->data = safe_emalloc(size > 0 ? (size_t) size : 1, value_size, 0);
+	buffer->data = php_gru_emalloc_big(bytes > 0 ? bytes : 1);
 	memset(buffer->data, 0, bytes);
 	buffer->size = size;
 	buffer->dtype = dtype;
@@ -456,9 +459,11 @@ static zend_object *ndarray_clone(zend_object *old_obj)
 		php_gru_buffer *old_buffer = ndarray_buffer(old);
 		zend_object *buffer_obj = buffer_create_object(php_gru_buffer_ce);
 		php_gru_buffer *buffer = php_gru_buffer_from_obj(buffer_obj);
+		/* checked when the original's buffer was made */
+		size_t bytes = old->size * (size_t) old_buffer->value_size;
 
-		buffer->data = safe_emalloc(old->size > 0 ? old->size : 1, (size_t) old_buffer->value_size, 0);
-		memcpy(buffer->data, ndarray_data(old), old->size * (size_t) old_buffer->value_size);
+		buffer->data = php_gru_emalloc_big(bytes > 0 ? bytes : 1);
+		memcpy(buffer->data, ndarray_data(old), bytes);
 		buffer->size = (zend_long) old->size;
 		buffer->dtype = old_buffer->dtype;
 		buffer->value_size = old_buffer->value_size;

@@ -24,6 +24,7 @@
 
 #include "gru_array.h"
 #include "gru_exceptions.h"
+#include "gru_memory.h"
 #include "gru_regularizers.h"
 #include "gru_layer_internal.h"
 

@@ -8,6 +8,7 @@
 
 #include "php_rindow_gru.h"
 #include "gru_exceptions.h"
+#include "gru_memory.h"
 #include "gru_runtime.h"
 #include "gru_runtime_class.h"
 #include "runtime_arginfo.h"

@@ -31,6 +31,7 @@
 #include "gru_array.h"
 #include "gru_ndarray.h"
 #include "gru_exceptions.h"
+#include "gru_memory.h"
 #include "gru_layer.h"
 #include "gru_bidirectional.h"
 #include "gru_layer_internal.h"

@@ -15,6 +15,7 @@
 #include "gru_runtime.h"
 #include "gru_runtime_class.h"
 #include "gru_device.h"
+#include "gru_memory.h"
 
 /*
  * Which OpenCL device the 'opencl' device option (and 'auto', when it finds
@@ -25,6 +26,9 @@ PHP_INI_BEGIN()
 	STD_PHP_INI_ENTRY("rindow_gru.opencl_platform", "-1", PHP_INI_ALL, OnUpdateLong, opencl_platform,
 		zend_rindow_gru_globals, rindow_gru_globals)
 	STD_PHP_INI_ENTRY("rindow_gru.opencl_device", "-1", PHP_INI_ALL, OnUpdateLong, opencl_device,
+		zend_rindow_gru_globals, rindow_gru_globals)
+	/* Transparent huge pages for big blocks (gru_memory.h): off to leave the choice to the system. */
+	STD_PHP_INI_BOOLEAN("rindow_gru.huge_pages", "1", PHP_INI_ALL, OnUpdateBool, huge_pages,
 		zend_rindow_gru_globals, rindow_gru_globals)
 PHP_INI_END()
 
@@ -77,6 +81,7 @@ static PHP_MINFO_FUNCTION(rindow_gru)
 	if (gru_runtime_blas_core_warning()) {
 		php_info_print_table_row(2, "Warning", gru_runtime_blas_core_warning());
 	}
+	php_info_print_table_row(2, "Huge pages", php_gru_huge_pages_state());
 	php_gru_device_minfo();
 	php_info_print_table_end();
 	DISPLAY_INI_ENTRIES();
