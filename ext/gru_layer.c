@@ -242,33 +242,36 @@ static zend_result copy_to_ndarray(zval *source, const char *what, zval *copy)
 	return SUCCESS;
 }
 
+/* An empty record, as a new layer has: owns nothing. */
+static void record_init(php_gru_training_record *record)
+{
+	memset(record, 0, sizeof(*record));
+	ZVAL_UNDEF(&record->inputs);
+	ZVAL_UNDEF(&record->mask);
+	ZVAL_UNDEF(&record->family);
+}
+
+/* Frees what a record holds (its trace block becomes the layer's spare) and empties it. */
+static void record_release(php_gru_layer *layer, php_gru_training_record *record)
+{
+	if (record->allocation) {
+		layer_keep_trace_block(layer, record->allocation, record->allocation_bytes);
+	}
+	if (record->dropout_block) {
+		efree(record->dropout_block);
+	}
+	if (record->activity_block) {
+		efree(record->activity_block);
+	}
+	zval_ptr_dtor(&record->inputs);
+	zval_ptr_dtor(&record->mask);
+	zval_ptr_dtor(&record->family);
+	record_init(record);
+}
+
 static void release_training_record(php_gru_layer *layer)
 {
-	if (layer->record.allocation) {
-		layer_keep_trace_block(layer, layer->record.allocation, layer->record.allocation_bytes);
-		layer->record.allocation = NULL;
-		layer->record.allocation_bytes = 0;
-		layer->record.trace = NULL;
-	}
-	if (layer->record.dropout_block) {
-		efree(layer->record.dropout_block);
-		layer->record.dropout_block = NULL;
-	}
-	layer->record.input_dropout = NULL;
-	layer->record.recurrent_dropout = NULL;
-	if (layer->record.activity_block) {
-		efree(layer->record.activity_block);
-		layer->record.activity_block = NULL;
-	}
-	layer->record.activity_outputs_count = 0;
-	layer->record.activity_state_count = 0;
-	zval_ptr_dtor(&layer->record.inputs);
-	ZVAL_UNDEF(&layer->record.inputs);
-	zval_ptr_dtor(&layer->record.mask);
-	ZVAL_UNDEF(&layer->record.mask);
-	zval_ptr_dtor(&layer->record.family);
-	ZVAL_UNDEF(&layer->record.family);
-	layer->record.time_major = false;
+	record_release(layer, &layer->record);
 }
 
 void php_gru_layer_forget_record(php_gru_layer *layer)
@@ -298,9 +301,7 @@ zend_object *php_gru_layer_create(zend_class_entry *ce)
 	memset(layer, 0, XtOffsetOf(php_gru_layer, std));
 	ZVAL_UNDEF(&layer->backend);
 	ZVAL_UNDEF(&layer->carried_state);
-	ZVAL_UNDEF(&layer->record.inputs);
-	ZVAL_UNDEF(&layer->record.mask);
-	ZVAL_UNDEF(&layer->record.family);
+	record_init(&layer->record);
 	ZVAL_UNDEF(&layer->config.kernel_initializer);
 	ZVAL_UNDEF(&layer->config.recurrent_initializer);
 	ZVAL_UNDEF(&layer->config.bias_initializer);
@@ -1267,7 +1268,8 @@ static zend_result open_gradient(const php_gru_layer *layer, zval *value, const 
 
 void php_gru_layer_backward(php_gru_layer *layer, HashTable *d_outputs_list, zval *return_value)
 {
-	php_gru_training_record *record = &layer->record;
+	php_gru_training_record spent;   /* the layer's record, taken out for the call */
+	php_gru_training_record *record = &spent;
 	php_gru_array_view d_outputs, d_state, inputs, mask, d_inputs, d_initial, params[PARAM_COUNT], grads[PARAM_COUNT];
 	gru_weights weights;
 	gru_backward_args args;
@@ -1282,13 +1284,13 @@ void php_gru_layer_backward(php_gru_layer *layer, HashTable *d_outputs_list, zva
 	forward_call scratch;
 	zval tm_d_outputs, tm_d_inputs;  /* time_major: [batch, steps, *] copies for the core */
 	void *tm_d_outputs_data = NULL, *tm_d_inputs_data = NULL;
-	zval *family = record->time_major ? &record->family : &record->inputs;
+	zval *family;
 	const void *d_outputs_data = NULL, *d_state_data = NULL;
 	void *activity_block = NULL;     /* dOutputs (and dState) plus the activity penalty's gradient */
 
 	ZVAL_UNDEF(&tm_d_outputs);
 	ZVAL_UNDEF(&tm_d_inputs);
-	if (record->trace == NULL) {
+	if (layer->record.trace == NULL) {
 		php_gru_throw_runtime("%s: backward() needs a forward() with training true before it", layer_name(layer));
 		RETURN_THROWS();
 	}
@@ -1302,6 +1304,17 @@ void php_gru_layer_backward(php_gru_layer *layer, HashTable *d_outputs_list, zva
 			layer_name(layer), count);
 		RETURN_THROWS();
 	}
+
+	/*
+	 * The record leaves the layer for the call: backward() runs user code
+	 * (a foreign array's methods, a backend's zeros()), which may run this
+	 * layer again, and a training forward there would replace the layer's
+	 * record and free the trace this call reads. A nested backward finds
+	 * no record and throws, as after any backward.
+	 */
+	spent = layer->record;
+	record_init(&layer->record);
+	family = record->time_major ? &record->family : &record->inputs;
 
 	forward_call_init(&scratch);
 	memset(&d_outputs, 0, sizeof(d_outputs));
@@ -1351,7 +1364,8 @@ void php_gru_layer_backward(php_gru_layer *layer, HashTable *d_outputs_list, zva
 	} ZEND_HASH_FOREACH_END();
 	d_outputs_data = d_outputs.data;
 	d_state_data = d_state.data;
-	if (php_gru_layer_activity_backward(layer, &d_outputs_data, d_outputs.size, &d_state_data, &activity_block)
+	if (php_gru_layer_activity_backward(layer, record, &d_outputs_data, d_outputs.size, &d_state_data,
+			&activity_block)
 			== FAILURE) {
 		goto fail;
 	}
@@ -1466,12 +1480,19 @@ void php_gru_layer_backward(php_gru_layer *layer, HashTable *d_outputs_list, zva
 	ZVAL_UNDEF(&d_inputs_zv);
 	ZVAL_UNDEF(&d_initial_zv);
 	/* As Rindow, the record is spent: a second backward needs a new training forward. */
-	release_training_record(layer);
+	record_release(layer, record);
 	goto cleanup;
 
 fail:
 	zval_ptr_dtor(&d_inputs_zv);
 	zval_ptr_dtor(&d_initial_zv);
+	/* a failed backward leaves the record for another try, unless a nested forward made a newer one */
+	if (layer->record.trace == NULL) {
+		release_training_record(layer);
+		layer->record = spent;
+	} else {
+		record_release(layer, record);
+	}
 cleanup:
 	php_gru_array_release(&d_outputs);
 	php_gru_array_release(&d_state);

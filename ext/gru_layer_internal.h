@@ -177,12 +177,12 @@ zend_result php_gru_layer_activity_forward(php_gru_layer *layer, const php_gru_a
 		const php_gru_array_view *state, size_t batch, bool training);
 
 /*
- * backward(): points *d_outputs (and *d_state, which may be NULL) at
- * copies with the activity penalty's gradient added, in a block the
- * caller efree()s (*block); without an activity regularizer leaves them
- * as they are, *block NULL.
+ * backward() of the forward that made `record`: points *d_outputs (and
+ * *d_state, which may be NULL) at copies with the activity penalty's
+ * gradient added, in a block the caller efree()s (*block); without an
+ * activity regularizer leaves them as they are, *block NULL.
  */
-zend_result php_gru_layer_activity_backward(php_gru_layer *layer, const void **d_outputs, size_t d_outputs_count,
-		const void **d_state, void **block);
+zend_result php_gru_layer_activity_backward(php_gru_layer *layer, const php_gru_training_record *record,
+		const void **d_outputs, size_t d_outputs_count, const void **d_state, void **block);
 
 #endif /* PHP_GRU_LAYER_INTERNAL_H */

@@ -775,11 +775,10 @@ zend_result php_gru_layer_activity_forward(php_gru_layer *layer, const php_gru_a
 	return SUCCESS;
 }
 
-zend_result php_gru_layer_activity_backward(php_gru_layer *layer, const void **d_outputs, size_t d_outputs_count,
-		const void **d_state, void **block)
+zend_result php_gru_layer_activity_backward(php_gru_layer *layer, const php_gru_training_record *record,
+		const void **d_outputs, size_t d_outputs_count, const void **d_state, void **block)
 {
 	const php_gru_regularizer *regularizer = &layer->config.activity_regularizer;
-	php_gru_training_record *record = &layer->record;
 	const size_t es = php_gru_dtype_size(layer->dtype);
 	const double scale = 1.0 / (double) record->problem.batch;
 	const char *saved = record->activity_block;

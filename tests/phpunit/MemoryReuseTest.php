@@ -108,6 +108,67 @@ final class MemoryReuseTest extends TestCase
         $this->assertSame($fresh->forward($inner, false)->toArray(), $layer->forward($inner, false)->toArray());
     }
 
+    /**
+     * backward() calls the backend for dInputs (foreign inputs) after it
+     * took the training record: a training forward on the same layer from
+     * there makes a newer record, which must neither change this backward's
+     * results nor be lost; a backward from there finds no record to spend.
+     */
+    public function testATrainingForwardNestedInABackwardLeavesItsRecordAlone(): void
+    {
+        $backend = new class extends MockBackend {
+            public ?\Closure $inside = null;
+
+            public function zeros(array $shape, ?int $dtype = null): MockNDArray
+            {
+                if ($this->inside !== null) {
+                    $inside = $this->inside;
+                    $this->inside = null;
+                    $inside();
+                }
+                return parent::zeros($shape, $dtype);
+            }
+        };
+        $layer = new GRU($backend, 32, return_sequences: true);
+        $layer->build([6, 5]);
+        $fresh = new GRU(32, return_sequences: true);
+        $fresh->setWeights($layer->getWeights());
+        $outer = self::inputs(17, 6, 5, 0.0);
+        $inner = self::inputs(40, 6, 5, 0.5);   // a larger trace than the outer call's
+        $dOuter = self::inputs(17, 6, 32, 2.0);
+        $dInner = self::inputs(40, 6, 32, 3.0);
+        $grads = static fn(GRU $l) => array_map(static fn($g) => $g->toArray(), $l->getGrads());
+
+        $expectedOuter = $fresh->forward($outer, true)->toArray();
+        $expectedDOuter = $fresh->backward([$dOuter])[0]->toArray();
+        $expectedOuterGrads = $grads($fresh);
+        $expectedInner = $fresh->forward($inner, true)->toArray();
+        $expectedDInner = $fresh->backward([$dInner])[0]->toArray();
+        $expectedInnerGrads = $grads($fresh);
+
+        $outputs = $layer->forward(MockNDArray::fromArray($outer->toArray()), true);
+        $this->assertSame($expectedOuter, $outputs->toArray());
+        $nested = null;
+        $nestedError = null;
+        $backend->inside = function () use ($layer, $inner, $dInner, &$nested, &$nestedError) {
+            try {
+                $layer->backward([$dInner]);
+            } catch (\RuntimeException $e) {
+                $nestedError = $e->getMessage();
+            }
+            $nested = $layer->forward($inner, true)->toArray();
+        };
+        $dInputs = $layer->backward([MockNDArray::fromArray($dOuter->toArray())])[0];
+        $this->assertNotNull($nested, 'the backend ran the nested calls');
+        $this->assertStringContainsString('backward() needs a forward() with training true', (string) $nestedError);
+        $this->assertSame($expectedInner, $nested);
+        $this->assertSame($expectedDOuter, $dInputs->toArray());
+        $this->assertSame($expectedOuterGrads, $grads($layer));
+        // the nested forward's record is the layer's now
+        $this->assertSame($expectedDInner, $layer->backward([$dInner])[0]->toArray());
+        $this->assertSame($expectedInnerGrads, $grads($layer));
+    }
+
     public function testMemoryKeptStopsGrowingAfterTheLargestCall(): void
     {
         $layer = new GRU(32, return_sequences: true, return_state: true);
