@@ -103,6 +103,19 @@ awk '
 		for (i = 2; i <= m; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) { a[j + 1] = a[j] } a[j + 1] = t }
 		return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
 	}
+	# a distribution-free 95% confidence interval of a median: the j-th
+	# smallest and j-th largest of the m values, j the largest with
+	# P(Binomial(m, 1/2) < j) <= 0.025 (none below 6 values)
+	function ci(name, k,    m, i, j, t, a, term, cdf) {
+		m = cnt[name, k]
+		if (m < 6) { return "" }
+		for (i = 1; i <= m; i++) { a[i] = val[name, k, i] }
+		for (i = 2; i <= m; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) { a[j + 1] = a[j] } a[j + 1] = t }
+		term = 0.5 ^ m; cdf = term; j = 0
+		while (cdf <= 0.025) { j++; term = term * (m - j + 1) / j; cdf += term }
+		if (j < 1) { return "" }
+		return sprintf("%.2f-%.2f", a[j], a[m + 1 - j])
+	}
 	$1 == "ours" { k = $2 " " $3; if (!((k) in seen)) { seen[k] = 1; keys[++n] = k }
 		add("of", k, $4); add("ot", k, $5); add("if", k, $6); add("it", k, $7) }
 	$1 == "onednn" { k = $2 " " $3; add("df", k, $4); add("dt", k, $5) }
@@ -113,21 +126,21 @@ awk '
 			k = keys[i]
 			ours_f[k] = med("of", k); ours_t[k] = med("ot", k); ideal_f[k] = med("if", k); ideal_t[k] = med("it", k)
 			dnn_f[k] = med("df", k); dnn_t[k] = med("dt", k); pt_f[k] = med("pf", k); pt_t[k] = med("pt", k)
-			pair_f[k] = med("rf", k); pair_t[k] = med("rt", k)
+			pair_f[k] = med("rf", k); pair_t[k] = med("rt", k); ci_f[k] = ci("rf", k); ci_t[k] = ci("rt", k)
 		}
 	}
 	function r(a, b) { return (a == "" || b == "" || b == 0) ? "    -" : sprintf("%5.2f", a / b) }
 	function pr(p) { return p == "" ? "    -" : sprintf("%5.2f", p) }
 	function ms(a) { return a == "" ? "       -" : sprintf("%8.3f", a) }
 	END {
-		printf("%-15s %3s %-5s | %8s %8s %8s %8s | %6s %6s %6s\n", "B,T,I,H", "thr", "mode",
-			"ours ms", "oneDNN", "PyTorch", "ideal", "/oneDNN", "/torch", "/ideal")
+		printf("%-15s %3s %-5s | %8s %8s %8s %8s | %6s %9s %6s %6s\n", "B,T,I,H", "thr", "mode",
+			"ours ms", "oneDNN", "PyTorch", "ideal", "/oneDNN", "(95% CI)", "/torch", "/ideal")
 		for (i = 1; i <= n; i++) {
 			k = keys[i]; split(k, f, " ")
-			printf("%-15s %3s %-5s | %s %s %s %s |  %s  %s  %s\n", f[1], f[2], "fwd", ms(ours_f[k]), ms(dnn_f[k]),
-				ms(pt_f[k]), ms(ideal_f[k]), pr(pair_f[k]), r(ours_f[k], pt_f[k]), r(ours_f[k], ideal_f[k]))
-			printf("%-15s %3s %-5s | %s %s %s %s |  %s  %s  %s\n", f[1], f[2], "train", ms(ours_t[k]), ms(dnn_t[k]),
-				ms(pt_t[k]), ms(ideal_t[k]), pr(pair_t[k]), r(ours_t[k], pt_t[k]), r(ours_t[k], ideal_t[k]))
+			printf("%-15s %3s %-5s | %s %s %s %s |  %s %9s  %s  %s\n", f[1], f[2], "fwd", ms(ours_f[k]), ms(dnn_f[k]),
+				ms(pt_f[k]), ms(ideal_f[k]), pr(pair_f[k]), ci_f[k], r(ours_f[k], pt_f[k]), r(ours_f[k], ideal_f[k]))
+			printf("%-15s %3s %-5s | %s %s %s %s |  %s %9s  %s  %s\n", f[1], f[2], "train", ms(ours_t[k]), ms(dnn_t[k]),
+				ms(pt_t[k]), ms(ideal_t[k]), pr(pair_t[k]), ci_t[k], r(ours_t[k], pt_t[k]), r(ours_t[k], ideal_t[k]))
 			# chart data: times relative to ours (oneDNN: the paired ratio)
 			printf("\"%s t%s %s\" 1 %s %s %s\n", f[1], f[2], "fwd", pair_f[k] == "" ? "NaN" : 1 / pair_f[k],
 				pt_f[k] == "" ? "NaN" : pt_f[k] / ours_f[k], ideal_f[k] / ours_f[k]) > "/dev/stderr"
@@ -135,7 +148,9 @@ awk '
 				pt_t[k] == "" ? "NaN" : pt_t[k] / ours_t[k], ideal_t[k] / ours_t[k]) > "/dev/stderr"
 		}
 		print "ratios: our time / theirs (< 1: we are faster); /oneDNN: median of the ratios of paired runs"
-		print "(ours and oneDNN back to back in one process); ideal: the same GEMMs alone on OpenBLAS, same run"
+		print "(ours and oneDNN back to back in one process), with a distribution-free 95% confidence interval"
+		print "of that median (order statistics; an interval that holds 1 means no difference this run can tell);"
+		print "ideal: the same GEMMs alone on OpenBLAS, same run"
 	}' "$work/results.txt" 2> "$work/chart.dat"
 
 if command -v gnuplot > /dev/null 2>&1 && [ -n "$png" ]; then
