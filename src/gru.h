@@ -148,6 +148,9 @@ typedef struct {
  *
  * d_outputs: shaped like the forward's outputs, or NULL for zeros.
  * d_state:   [batch, units], gradient of the final state, or NULL.
+ * d_inputs:  [batch, steps, features], or NULL when not wanted (a model's
+ *            first layer): dX is then not computed, the other gradients
+ *            are the same.
  * d_initial_state: [batch, units], or NULL when not wanted.
  * d_bias: NULL when !use_bias.
  * workspace: gru_backward_workspace_bytes() bytes, aligned to 64 bytes.
@@ -160,7 +163,7 @@ typedef struct {
 	const void *trace;
 	const void *d_outputs;
 	const void *d_state;
-	void *d_inputs;               /* [batch, steps, features] */
+	void *d_inputs;               /* [batch, steps, features], or NULL */
 	void *d_initial_state;
 	void *d_kernel;
 	void *d_recurrent_kernel;

@@ -248,6 +248,8 @@ static void tresult_free(tresult *r)
  * slot, another kernel in the other), read with leading dimension 6H.
  */
 static int projection_slot = -1;
+/* run_core() passes d_inputs NULL (no dX wanted) while this is set; res->dx is then NULL */
+static int without_d_inputs = 0;
 
 /* Runs the core on c in dtype dt, with a backward when asked; 0 on any failure (reported). */
 static int run_core(const tcase *c, gru_dtype dt, int backward, tresult *res, const char *ctx)
@@ -362,7 +364,7 @@ static int run_core(const tcase *c, gru_dtype dt, int backward, tresult *res, co
 		ba.trace = tr.data;
 		ba.d_outputs = dout;
 		ba.d_state = dstate;
-		ba.d_inputs = dx.data;
+		ba.d_inputs = without_d_inputs ? NULL : dx.data;
 		ba.d_initial_state = dh0.data;
 		ba.d_kernel = dk.data;
 		ba.d_recurrent_kernel = du.data;
@@ -377,7 +379,7 @@ static int run_core(const tcase *c, gru_dtype dt, int backward, tresult *res, co
 			CHECK(0, "%s: backward wrote outside its buffers", ctx);
 			ok = 0;
 		}
-		res->dx = to_double(dx.data, c->n_x, dt);
+		res->dx = without_d_inputs ? NULL : to_double(dx.data, c->n_x, dt);
 		res->dk = to_double(dk.data, c->n_k, dt);
 		res->du = to_double(du.data, c->n_u, dt);
 		res->db = to_double(db.data, c->n_b, dt);
@@ -1091,6 +1093,64 @@ static void test_threaded_rows(void)
 		tresult_free(&r1);
 		tresult_free(&r32);
 		tresult_free(&r64);
+		tcase_free(&c);
+	}
+	openblas_set_num_threads(blas_threads);
+}
+
+/*
+ * d_inputs NULL (a model's first layer needs no dX): the other gradients
+ * are the bits of a backward that computes dX too, on every path that
+ * computes dX differently: step by step into a K-sliced dG (one and two
+ * threads), after the loop on our kernels, and on OpenBLAS / float64.
+ */
+static void test_without_d_inputs(void)
+{
+	/* B, T, I, H, threads: as test_threaded_rows()'s sixth, seventh and third, and a small one */
+	static const size_t shapes[][5] = {{32, 5, 12, 64, 1}, {37, 12, 5, 64, 2}, {3, 8, 7, 250, 2}, {4, 3, 5, 8, 1}};
+	unsigned seed = 160000;
+	int i, ra, dt;
+	const int blas_threads = openblas_get_num_threads();
+
+	for (i = 0; i < (int)(sizeof(shapes) / sizeof(shapes[0])); i++)
+	for (ra = 0; ra < 2; ra++)
+	for (dt = 0; dt < 2; dt++) {
+		const gru_dtype dtype = dt ? GRU_FLOAT64 : GRU_FLOAT32;
+		gru_problem p;
+		tcase c;
+		tresult with, without;
+		char ctx[256];
+
+		if (quick && i == 2) {
+			continue;
+		}
+		openblas_set_num_threads((int)shapes[i][4]);
+		memset(&p, 0, sizeof(p));
+		p.batch = shapes[i][0];
+		p.steps = shapes[i][1];
+		p.features = shapes[i][2];
+		p.units = shapes[i][3];
+		p.dtype = dtype;
+		p.activation = GRU_ACT_TANH;
+		p.recurrent_activation = GRU_ACT_SIGMOID;
+		p.reset_after = ra;
+		p.use_bias = 1;
+		p.return_sequences = 1;
+		tcase_init(&c, &p, seed++, 0, 1);
+		describe(ctx, sizeof(ctx), &c, 0, dt ? "backward without d_inputs f64" : "backward without d_inputs f32");
+		if (run_core(&c, dtype, 1, &with, ctx)) {
+			without_d_inputs = 1;
+			if (run_core(&c, dtype, 1, &without, ctx)) {
+				CHECK(without.dx == NULL, "%s: no dX expected", ctx);
+				check_close(ctx, "d_kernel", without.dk, with.dk, c.n_k, 0.0);
+				check_close(ctx, "d_recurrent_kernel", without.du, with.du, c.n_u, 0.0);
+				check_close(ctx, "d_bias", without.db, with.db, c.n_b, 0.0);
+				check_close(ctx, "d_initial_state", without.dh0, with.dh0, c.n_h, 0.0);
+			}
+			without_d_inputs = 0;
+			tresult_free(&without);
+		}
+		tresult_free(&with);
 		tcase_free(&c);
 	}
 	openblas_set_num_threads(blas_threads);
@@ -2009,6 +2069,7 @@ int main(int argc, char **argv)
 	test_gemm_tn();
 	test_gemm_tn_sliced();
 	test_threaded_rows();
+	test_without_d_inputs();
 	test_dropout_cases();
 	test_dropout_contract();
 	test_input_projection();
