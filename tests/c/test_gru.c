@@ -1002,6 +1002,24 @@ static void test_gemm_tn_sliced(void)
 	openblas_set_num_threads(blas_threads);
 }
 
+/* A tanh/sigmoid problem with bias of shape {B, T, I, H, ...} (the rest of the row unread). */
+static gru_problem shape_problem(const size_t *shape, gru_dtype dtype, int reset_after)
+{
+	gru_problem p;
+
+	memset(&p, 0, sizeof(p));
+	p.batch = shape[0];
+	p.steps = shape[1];
+	p.features = shape[2];
+	p.units = shape[3];
+	p.dtype = dtype;
+	p.activation = GRU_ACT_TANH;
+	p.recurrent_activation = GRU_ACT_SIGMOID;
+	p.reset_after = reset_after;
+	p.use_bias = 1;
+	return p;
+}
+
 static void test_threaded_rows(void)
 {
 	/*
@@ -1043,16 +1061,7 @@ static void test_threaded_rows(void)
 		memset(&r64, 0, sizeof(r64));
 		memset(&r1, 0, sizeof(r1));
 		openblas_set_num_threads((int)shapes[i][4]);
-		memset(&p, 0, sizeof(p));
-		p.batch = shapes[i][0];
-		p.steps = shapes[i][1];
-		p.features = shapes[i][2];
-		p.units = shapes[i][3];
-		p.dtype = GRU_FLOAT64;
-		p.activation = GRU_ACT_TANH;
-		p.recurrent_activation = GRU_ACT_SIGMOID;
-		p.reset_after = ra;
-		p.use_bias = 1;
+		p = shape_problem(shapes[i], GRU_FLOAT64, ra);
 		p.go_backwards = bw;
 		p.return_sequences = (seed & 1) != 0;
 		tcase_init(&c, &p, seed++, mt, 1);
@@ -1125,16 +1134,7 @@ static void test_without_d_inputs(void)
 			continue;
 		}
 		openblas_set_num_threads((int)shapes[i][4]);
-		memset(&p, 0, sizeof(p));
-		p.batch = shapes[i][0];
-		p.steps = shapes[i][1];
-		p.features = shapes[i][2];
-		p.units = shapes[i][3];
-		p.dtype = dtype;
-		p.activation = GRU_ACT_TANH;
-		p.recurrent_activation = GRU_ACT_SIGMOID;
-		p.reset_after = ra;
-		p.use_bias = 1;
+		p = shape_problem(shapes[i], dtype, ra);
 		p.return_sequences = 1;
 		tcase_init(&c, &p, seed++, 0, 1);
 		describe(ctx, sizeof(ctx), &c, 0, dt ? "backward without d_inputs f64" : "backward without d_inputs f32");
@@ -1517,15 +1517,7 @@ static void test_dropout_cases(void)
 		if (quick && combo % 7 != 0) {
 			continue;
 		}
-		memset(&p, 0, sizeof(p));
-		p.batch = s[0];
-		p.steps = s[1];
-		p.features = s[2];
-		p.units = s[3];
-		p.dtype = GRU_FLOAT64;
-		p.activation = GRU_ACT_TANH;
-		p.recurrent_activation = GRU_ACT_SIGMOID;
-		p.reset_after = ra;
+		p = shape_problem(s, GRU_FLOAT64, ra);
 		p.use_bias = ub;
 		p.go_backwards = bw;
 		p.return_sequences = (combo & 1) != 0;

@@ -70,12 +70,13 @@ final class MemoryReuseTest extends TestCase
     }
 
     /**
-     * Outputs of foreign inputs come from the layer's backend, after the
-     * forward took the layer's workspace: a backend that runs the same
-     * layer on other inputs from there makes a nested call, which must not
-     * take (or grow, and so move) the workspace the outer call holds.
+     * A backend whose zeros() runs $backend->inside (once) before it makes
+     * the array (user code in the middle of a call), a layer on it and a
+     * fresh layer with the same weights.
+     *
+     * @return array{MockBackend, GRU, GRU}
      */
-    public function testACallNestedInAnotherOnTheSameLayerLeavesItsWorkspaceAlone(): void
+    private static function layerOnReentrantBackend(): array
     {
         $backend = new class extends MockBackend {
             public ?\Closure $inside = null;
@@ -94,6 +95,18 @@ final class MemoryReuseTest extends TestCase
         $layer->build([6, 5]);
         $fresh = new GRU(32, return_sequences: true);
         $fresh->setWeights($layer->getWeights());
+        return [$backend, $layer, $fresh];
+    }
+
+    /**
+     * Outputs of foreign inputs come from the layer's backend, after the
+     * forward took the layer's workspace: a backend that runs the same
+     * layer on other inputs from there makes a nested call, which must not
+     * take (or grow, and so move) the workspace the outer call holds.
+     */
+    public function testACallNestedInAnotherOnTheSameLayerLeavesItsWorkspaceAlone(): void
+    {
+        [$backend, $layer, $fresh] = self::layerOnReentrantBackend();
         $outer = self::inputs(17, 6, 5, 0.0);
         $inner = self::inputs(64, 6, 5, 0.5);   // a larger workspace than the outer call's
         $nested = null;
@@ -116,23 +129,7 @@ final class MemoryReuseTest extends TestCase
      */
     public function testATrainingForwardNestedInABackwardLeavesItsRecordAlone(): void
     {
-        $backend = new class extends MockBackend {
-            public ?\Closure $inside = null;
-
-            public function zeros(array $shape, ?int $dtype = null): MockNDArray
-            {
-                if ($this->inside !== null) {
-                    $inside = $this->inside;
-                    $this->inside = null;
-                    $inside();
-                }
-                return parent::zeros($shape, $dtype);
-            }
-        };
-        $layer = new GRU($backend, 32, return_sequences: true);
-        $layer->build([6, 5]);
-        $fresh = new GRU(32, return_sequences: true);
-        $fresh->setWeights($layer->getWeights());
+        [$backend, $layer, $fresh] = self::layerOnReentrantBackend();
         $outer = self::inputs(17, 6, 5, 0.0);
         $inner = self::inputs(40, 6, 5, 0.5);   // a larger trace than the outer call's
         $dOuter = self::inputs(17, 6, 32, 2.0);
