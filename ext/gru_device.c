@@ -17,8 +17,6 @@
 # include <signal.h>
 #endif
 
-ZEND_DECLARE_MODULE_GLOBALS(rindow_gru)
-
 #ifdef HAVE_RINDOW_GRU_OPENCL
 /*
  * OpenCL drivers meddle with signals behind PHP's back, in two ways:

@@ -17,6 +17,8 @@
 #include "gru_device.h"
 #include "gru_memory.h"
 
+ZEND_DECLARE_MODULE_GLOBALS(rindow_gru)
+
 /*
  * Which OpenCL device the 'opencl' device option (and 'auto', when it finds
  * a GPU) opens: indices as clinfo -l lists them, -1 = any (a GPU first).
