@@ -1278,10 +1278,8 @@ void php_gru_layer_backward(php_gru_layer *layer, HashTable *d_outputs_list, zva
 	zend_long out_shape[3], state_shape[2], in_shape[3];
 	uint32_t count, i;
 	size_t workspace_bytes;
-	void *workspace_own = NULL;
-	bool workspace_taken = false;
 	void *opencl = NULL;
-	forward_call scratch;
+	forward_call scratch;     /* what the call holds and releases, as a forward's (mask, params, workspace) */
 	zval tm_d_outputs, tm_d_inputs;  /* time_major: [batch, steps, *] copies for the core */
 	void *tm_d_outputs_data = NULL, *tm_d_inputs_data = NULL;
 	zval *family;
@@ -1404,11 +1402,11 @@ void php_gru_layer_backward(php_gru_layer *layer, HashTable *d_outputs_list, zva
 		goto fail;
 	}
 	if (opencl == NULL) {
-		args.workspace = layer_workspace(layer, workspace_bytes, "GRU backward workspace", &workspace_own);
+		args.workspace = layer_workspace(layer, workspace_bytes, "GRU backward workspace", &scratch.workspace_own);
 		if (args.workspace == NULL) {
 			goto fail;
 		}
-		workspace_taken = true;
+		scratch.workspace_layer = layer;
 	}
 	if (layer->is_cell) {
 		in_shape[1] = in_shape[2];
@@ -1503,9 +1501,6 @@ cleanup:
 	forward_call_release(&scratch);
 	zval_ptr_dtor(&tm_d_outputs);
 	zval_ptr_dtor(&tm_d_inputs);
-	if (workspace_taken) {
-		layer_workspace_done(layer, workspace_own);
-	}
 	if (activity_block) {
 		efree(activity_block);
 	}

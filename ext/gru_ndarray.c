@@ -177,6 +177,15 @@ static zend_object *buffer_create_object(zend_class_entry *ce)
 	return &buffer->std;
 }
 
+/* A copy of `bytes` bytes of array data (at least one byte allocated, so that data is never NULL). */
+static void *data_dup(const void *data, size_t bytes)
+{
+	void *copy = php_gru_emalloc_big(bytes > 0 ? bytes : 1);
+
+	memcpy(copy, data, bytes);
+	return copy;
+}
+
 static void buffer_free(zend_object *obj)
 {
 	php_gru_buffer *buffer = php_gru_buffer_from_obj(obj);
@@ -196,10 +205,7 @@ static zend_object *buffer_clone(zend_object *old_obj)
 
 	if (old->data != NULL) {
 		/* size * value_size was checked when the original was made. */
-		size_t bytes = (size_t) old->size * (size_t) old->value_size;
-
-		copy->data = php_gru_emalloc_big(bytes > 0 ? bytes : 1);
-		memcpy(copy->data, old->data, bytes);
+		copy->data = data_dup(old->data, (size_t) old->size * (size_t) old->value_size);
 		copy->size = old->size;
 		copy->dtype = old->dtype;
 		copy->value_size = old->value_size;
@@ -459,11 +465,8 @@ static zend_object *ndarray_clone(zend_object *old_obj)
 		php_gru_buffer *old_buffer = ndarray_buffer(old);
 		zend_object *buffer_obj = buffer_create_object(php_gru_buffer_ce);
 		php_gru_buffer *buffer = php_gru_buffer_from_obj(buffer_obj);
-		/* checked when the original's buffer was made */
-		size_t bytes = old->size * (size_t) old_buffer->value_size;
-
-		buffer->data = php_gru_emalloc_big(bytes > 0 ? bytes : 1);
-		memcpy(buffer->data, ndarray_data(old), bytes);
+		/* size * value_size was checked when the original's buffer was made */
+		buffer->data = data_dup(ndarray_data(old), old->size * (size_t) old_buffer->value_size);
 		buffer->size = (zend_long) old->size;
 		buffer->dtype = old_buffer->dtype;
 		buffer->value_size = old_buffer->value_size;
