@@ -179,7 +179,7 @@ static void GRU_ROWS(step_before_update_row)(const gru_problem *p, size_t w, con
 /* The inputs' projection of batch row b at step t, the share's units (see fwd_share). */
 static inline const GRU_REAL *GRU_ROWS(share_x)(const GRU_SFX(fwd_share) *sh, size_t b, size_t t)
 {
-	return sh->xw + (b - sh->b0) * sh->xw_b + t * sh->xw_t + sh->u0;
+	return sh->xw + (b - sh->b0) * sh->xw_b + (t % sh->xw_slots) * sh->xw_t + sh->u0;
 }
 
 /* reset_after: the gate pass of step t over a share (batch loop outermost) */

@@ -31,12 +31,17 @@ typedef struct {
 	const GRU_REAL *xw;       /* input projections, row b*T+t at xw + row*xw_ld */
 	size_t xw_ld;
 	/*
-	 * float32: the kernel packed for a projection step by step (NULL: all
-	 * steps projected before the loop, into xw): each share projects its
-	 * rows of x_gemm at step t into its rows of a [B, 3H] buffer, x_step
+	 * float32: the kernel packed for the projection in chunks of steps
+	 * (NULL: all steps projected before the loop, into xw; see
+	 * gru_cpu_chunked_projection): at the first step of each chunk a share
+	 * projects its rows of x_gemm for the chunk's steps into x_ring, a
+	 * ring of GRU_PROJECTION_CHUNK_STEPS [B, 3H] slots, time t in slot
+	 * t % GRU_PROJECTION_CHUNK_STEPS; group_cols columns of the kernel at
+	 * a time
 	 */
-	const GRU_REAL *wpack_step, *x_gemm;
-	GRU_REAL *x_step;
+	const GRU_REAL *wpack_chunk, *x_gemm;
+	GRU_REAL *x_ring;
+	size_t group_cols;
 	GRU_REAL *g, *h, *hd, *bias, *brec, *packed, *rh, *outputs;
 	const uint8_t *mask;
 	GRU_SFX(fwd_trace) tr;
@@ -69,24 +74,29 @@ typedef struct {
 	const GRU_SFX(fwd_loop) *loop;
 	size_t b0, b1, u0, w, ldg;
 	GRU_REAL *g;
-	/* the projection of row b at step t: xw + (b - b0) * xw_b + t * xw_t (x_step's rows: xw_t = 0) */
+	/*
+	 * the projection of row b at step t: xw + (b - b0) * xw_b
+	 * + (t % xw_slots) * xw_t (all steps: xw_slots = T; the ring: its slots)
+	 */
 	const GRU_REAL *xw;
-	size_t xw_b, xw_t;
+	size_t xw_b, xw_t, xw_slots;
 } GRU_SFX(fwd_share);
 
 /* Where a share of the batch rows [b0, b1) reads the inputs' projection (see fwd_share). */
 static void GRU_SFX(fwd_share_projection)(const GRU_SFX(fwd_loop) *c, GRU_SFX(fwd_share) *sh)
 {
-	const size_t steps = c->p->steps;
+	const size_t steps = c->p->steps, gates = 3 * c->p->units;
 
-	if (c->x_step != NULL) {
-		sh->xw = c->x_step + sh->b0 * 3 * c->p->units;
-		sh->xw_b = 3 * c->p->units;
-		sh->xw_t = 0;
+	if (c->x_ring != NULL) {
+		sh->xw = c->x_ring + sh->b0 * gates;
+		sh->xw_b = gates;
+		sh->xw_t = c->p->batch * gates;
+		sh->xw_slots = GRU_PROJECTION_CHUNK_STEPS;
 	} else {
 		sh->xw = c->xw + sh->b0 * steps * c->xw_ld;
 		sh->xw_b = steps * c->xw_ld;
 		sh->xw_t = c->xw_ld;
+		sh->xw_slots = steps;
 	}
 }
 
@@ -226,6 +236,36 @@ static inline void GRU_SFX(fwd_rec_gemm)(const GRU_SFX(fwd_share) *sh, int which
 #endif
 }
 
+#if GRU_PACKED
+/*
+ * The inputs' projection of a share's rows for the chunk of steps from s
+ * (go_backwards: the times steps-1-s down), into their ring slots; a group
+ * of the packed kernel's panels over all the chunk's steps, then the next,
+ * so that each group is read into cache once a chunk.
+ */
+static void GRU_SFX(fwd_project_chunk)(const GRU_SFX(fwd_share) *sh, size_t s)
+{
+	const GRU_SFX(fwd_loop) *c = sh->loop;
+	const gru_problem *p = c->p;
+	const size_t steps = p->steps, features = p->features, gates = 3 * p->units, rows = sh->b1 - sh->b0;
+	const size_t last = steps - s < GRU_PROJECTION_CHUNK_STEPS ? steps : s + GRU_PROJECTION_CHUNK_STEPS;
+	size_t n0, q;
+
+	for (n0 = 0; n0 < gates; n0 += c->group_cols) {
+		const size_t cols = gates - n0 < c->group_cols ? gates - n0 : c->group_cols;
+
+		for (q = s; q < last; q++) {
+			const size_t t = p->go_backwards ? steps - 1 - q : q;
+
+			/* n0 is a multiple of the panel width: its panel starts n0 * features floats in */
+			gru_gemm_packed(c->isa, rows, cols, features, c->x_gemm + (sh->b0 * steps + t) * features,
+					steps * features, c->wpack_chunk + n0 * features, 0,
+					c->x_ring + (t % GRU_PROJECTION_CHUNK_STEPS) * p->batch * gates + sh->b0 * gates + n0, gates);
+		}
+	}
+}
+#endif
+
 /* The time loop over a share; team: the share's team when the units are split (NULL: no one to wait for). */
 static void GRU_SFX(fwd_run_share)(const GRU_SFX(fwd_share) *sh, gru_team *team)
 {
@@ -247,10 +287,8 @@ static void GRU_SFX(fwd_run_share)(const GRU_SFX(fwd_share) *sh, gru_team *team)
 		const GRU_REAL *h_gemm = c->rec_drop != NULL ? c->hd + now : hprev;
 
 #if GRU_PACKED
-		if (c->x_step != NULL) {
-			gru_gemm_packed(c->isa, sh->b1 - sh->b0, 3 * units, p->features,
-					c->x_gemm + (sh->b0 * steps + t) * p->features, steps * p->features, c->wpack_step, 0,
-					c->x_step + sh->b0 * 3 * units, 3 * units);
+		if (c->x_ring != NULL && s % GRU_PROJECTION_CHUNK_STEPS == 0) {
+			GRU_SFX(fwd_project_chunk)(sh, s);
 		}
 #endif
 
@@ -413,14 +451,16 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 	}
 
 	/*
-	 * Inputs of all steps in one GEMM, [B*T, I] x [I, 3H], or step by step in
-	 * the loop (x_step); or the caller's, computed for several GRUs at once.
+	 * Inputs of all steps in one GEMM, [B*T, I] x [I, 3H], or in chunks of
+	 * steps in the loop (x_ring); or the caller's, computed for several
+	 * GRUs at once.
 	 */
 	loop.xw = xw;
 	loop.xw_ld = gates;
-	loop.wpack_step = NULL;
+	loop.wpack_chunk = NULL;
 	loop.x_gemm = x_gemm;
-	loop.x_step = NULL;
+	loop.x_ring = NULL;
+	loop.group_cols = 0;
 	if (a->input_projection != NULL) {
 		loop.xw = (const GRU_REAL *)a->input_projection;
 		loop.xw_ld = a->input_projection_ld;
@@ -434,11 +474,11 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 
 		gru_pack_clear(loop.isa, wp, features, gates);
 		gru_pack_block(loop.isa, wp, features, gates, 0, features, 0, gates, kernel, gates, 1);
-		if (loop.upack != NULL && team <= 1
-				&& gru_cpu_step_products(loop.isa, batch / threads, (double)(features + units) * (double)gates, 0)) {
-			/* step by step, into the first B rows of xw */
-			loop.wpack_step = wp;
-			loop.x_step = xw;
+		if (loop.upack != NULL && team <= 1 && gru_cpu_chunked_projection(loop.isa, batch / threads)) {
+			/* in chunks, into the first GRU_PROJECTION_CHUNK_STEPS * B rows of xw (or T * B, if fewer) */
+			loop.wpack_chunk = wp;
+			loop.x_ring = xw;
+			loop.group_cols = gru_projection_group_cols(features, gates);
 		} else {
 			gru_gemm_parallel(loop.isa, batch * steps, gates, features, x_gemm, features, wp, 0, 1, 0, xw, gates,
 					NULL);

@@ -109,22 +109,23 @@ int gru_cpu_own_batched_products(gru_kernel_isa isa);
 int gru_cpu_own_projection(gru_kernel_isa isa);
 
 /*
- * Whether the products with the input kernel run step by step inside the
- * time loop, each right after the step's recurrent product, rather than
- * over all steps at once: the forward's input
- * projection, the backward's dX. Over all steps they write (projection)
- * or read (dX: dG) [B*T, 3H] through memory: 6 MiB at B=64 T=32 H=256,
- * which with K = I small bounds the projection by its writes; a step's
- * rows stay in L2 between the two products. When our kernels run the
- * input products (gru_cpu_own_projection), each thread's share has at
- * least GRU_STEP_PRODUCTS_MIN_ROWS batch rows (fewer run the kernels
- * below their rate: a 1-row share is a GEMV a step), and the packed input
- * and recurrent kernels (weight_floats) fit in GRU_STEP_PRODUCTS_MAX_BYTES,
+ * Whether the backward's products with the input kernel (dX) run step by
+ * step inside the time loop, each right after the step's recurrent
+ * product, rather than over all steps at once. Over all steps they read
+ * dG [B*T, 3H] through memory: 6 MiB at B=64 T=32 H=256, which with
+ * K = I small bounds the product by its reads; a step's rows stay in L2
+ * between the two products. When our kernels run the input products
+ * (gru_cpu_own_projection), each thread's share has at least
+ * GRU_STEP_PRODUCTS_MIN_ROWS batch rows (fewer run the kernels below
+ * their rate: a 1-row share is a GEMV a step), and the packed input and
+ * recurrent kernels (weight_floats) fit in GRU_STEP_PRODUCTS_MAX_BYTES,
  * in a 2 MiB L2 beside a step's buffers: else each step streams the input
- * kernel from L3 for a few rows (B=64 T=100 I=256 H=512 forward, two
- * threads of 32 rows, 4.7 MB of weights: 1.05-1.08 of the time). A
- * backward that also lays dG out for the weight gradients as it goes
- * (slices_dg, see gru_pack_sliced_rows) takes them up to
+ * kernel from L3 for a few rows (measured on the forward's projection
+ * when it ran step by step: B=64 T=100 I=256 H=512, two threads of 32
+ * rows, 4.7 MB of weights, 1.05-1.08 of the time; the forward now
+ * projects in chunks of steps, gru_cpu_chunked_projection). A backward
+ * that also lays dG out for the weight gradients as it goes (slices_dg,
+ * see gru_pack_sliced_rows) takes them up to
  * GRU_STEP_PRODUCTS_MAX_BYTES_BWD: that saves more than streaming the
  * weights costs (the same B=64 T=100 shape's backward took 0.89-0.95 of
  * its time on two threads, 0.97-0.98 on one, paired); larger weights
@@ -134,6 +135,37 @@ int gru_cpu_own_projection(gru_kernel_isa isa);
 #define GRU_STEP_PRODUCTS_MAX_BYTES (1280.0 * 1024.0)
 #define GRU_STEP_PRODUCTS_MAX_BYTES_BWD (8.0 * 1024.0 * 1024.0)
 int gru_cpu_step_products(gru_kernel_isa isa, size_t share_rows, double weight_floats, int slices_dg);
+
+/*
+ * Whether the forward projects the inputs inside its time loop, a chunk
+ * of GRU_PROJECTION_CHUNK_STEPS steps at a time into a ring of as many
+ * steps' rows, rather than all steps before the loop: our kernels run the
+ * projection (gru_cpu_own_projection) and each thread's share has at
+ * least GRU_STEP_PRODUCTS_MIN_ROWS batch rows. Projected all at once, the
+ * [B*T, 3H] result goes out to memory and comes back a step at a time
+ * into the gate pass (39 MB at B=64 T=100 H=512); the ring (1.5 MB there)
+ * stays in cache. The input kernel is read in groups of panels of
+ * GRU_PROJECTION_GROUP_BYTES (gru_projection_group_cols), each group
+ * over the chunk's steps before the next, so that it is streamed from L3
+ * once a chunk rather than once a step (the step-by-step projection this
+ * replaces was limited to weights that fit in L2 with the recurrent
+ * kernel). B=64 T=100 H=512 forward, paired against the projection
+ * before the loop: I=256 0.96 (one thread) and 0.975 (two), the training
+ * forward 0.91-1.00 and 0.98; I=8 (the loop nearly alone) 0.85-0.87; the
+ * seed shape (which projected step by step) 0.98-1.01.
+ */
+#define GRU_PROJECTION_CHUNK_STEPS 4
+#define GRU_PROJECTION_GROUP_BYTES (256 * 1024)
+int gru_cpu_chunked_projection(gru_kernel_isa isa, size_t share_rows);
+
+/*
+ * Columns of the packed [features, n] input kernel per group of the
+ * chunked projection: whole panels of GRU_PACK_NR_MAX columns (a
+ * multiple of every kernel's panel width: a group starts on a panel), as
+ * many as fit in
+ * GRU_PROJECTION_GROUP_BYTES, at least one, at most n rounded up.
+ */
+size_t gru_projection_group_cols(size_t features, size_t n);
 
 /*
  * C[m, n] (+)= A . B on our kernels over gru_cpu_loop_threads() threads:

@@ -24,8 +24,10 @@
  * Forward workspace, offsets relative to the workspace pointer rounded up
  * to 64 bytes (64 bytes of slack are counted for that):
  *   xw     [B*T, G]  inputs . kernel, all steps (one GEMM); or, projected
- *                    step by step (see GRU_STEP_PRODUCTS_MIN_ROWS), the
- *                    first B rows hold a step's
+ *                    in chunks of steps (gru_cpu_chunked_projection), the
+ *                    first GRU_PROJECTION_CHUNK_STEPS * B rows (T * B if
+ *                    fewer) hold a ring of steps' rows, time t's B rows
+ *                    in slot t % GRU_PROJECTION_CHUNK_STEPS
  *   g      [B, G]    this step's recurrent GEMM, then the gate values in place
  *                    (training may write them into the trace instead:
  *                    gates_in_trace in gru_cpu_forward_tmpl.h)

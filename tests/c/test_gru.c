@@ -1023,9 +1023,11 @@ static gru_problem shape_problem(const size_t *shape, gru_dtype dtype, int reset
 static void test_threaded_rows(void)
 {
 	/*
-	 * B, T, I, H, threads. The first, second and fourth project the
-	 * inputs step by step (shares of 16 rows or more, see
-	 * GRU_STEP_PRODUCTS_MIN_ROWS), the others before the loop. The
+	 * B, T, I, H, threads. The first, second, fourth, sixth and last
+	 * project the inputs in chunks of steps inside the loop (shares of 16
+	 * rows or more, see gru_cpu_chunked_projection; T = 6, 5 and 12 end in
+	 * a part chunk), the others before the loop; the last with the input
+	 * kernel in two groups of panels (the second a part panel wide). The
 	 * third: too few rows for the batch split, the units split over a team
 	 * instead (shares of 96 and 154); the fourth: enough values for the
 	 * backward's bias sums to split too; the fifth: a team of 8 (the batch
@@ -1037,7 +1039,7 @@ static void test_threaded_rows(void)
 	 * boundary (step 6: rows 222 to 258, the second share's 240 to 258)
 	 */
 	static const size_t shapes[][5] = {{37, 6, 10, 100, 2}, {40, 8, 9, 70, 2}, {3, 8, 7, 250, 2}, {64, 40, 16, 64, 2},
-		{16, 4, 12, 512, 8}, {32, 5, 12, 64, 1}, {37, 12, 5, 64, 2}};
+		{16, 4, 12, 512, 8}, {32, 5, 12, 64, 1}, {37, 12, 5, 64, 2}, {32, 6, 130, 200, 1}};
 	unsigned seed = 150000;
 	int i, ra, bw, mt, drop;
 	const int blas_threads = openblas_get_num_threads();

@@ -363,9 +363,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * Rarely a big problem: over GRU_THREAD_MIN_FLOPS of recurrent work
 	 * (2*B*T*H*3H >= 8e6) and 4+ rows a thread, so the time loop splits
 	 * the batch across threads (FUZZ_THREADS, default 2), up to 36 rows so
-	 * that shares of 16 take the step-by-step input products
-	 * (GRU_STEP_PRODUCTS_MIN_ROWS), units sometimes a multiple of the
-	 * panel width (the gates written into the trace); or, one time in
+	 * that shares of 16 take the chunked input projection and the
+	 * backward's step-by-step dX (GRU_STEP_PRODUCTS_MIN_ROWS), units
+	 * sometimes a multiple of the panel width (the gates written into the
+	 * trace); or, one time in
 	 * four, 3 rows (too few to split) and 240+ units with a step of over
 	 * GRU_TEAM_MIN_STEP_FLOPS, so that float32 splits the units over a
 	 * team. No finite differences there: they would take seconds.
