@@ -31,15 +31,17 @@ typedef struct {
 	const GRU_REAL *xw;       /* input projections, row b*T+t at xw + row*xw_ld */
 	size_t xw_ld;
 	/*
-	 * float32: the kernel packed for the projection in chunks of steps
-	 * (NULL: all steps projected before the loop, into xw; see
-	 * gru_cpu_chunked_projection): at the first step of each chunk a share
-	 * projects its rows of x_gemm for the chunk's steps into x_ring, a
+	 * float32, x_ring not NULL: the inputs projected in chunks of steps
+	 * (gru_forward_projects_in_chunks; NULL: all steps projected before
+	 * the loop, into xw): at the first step of each chunk a share projects
+	 * its rows and units of x_gemm for the chunk's steps into x_ring, a
 	 * ring of GRU_PROJECTION_CHUNK_STEPS [B, 3H] slots, time t in slot
-	 * t % GRU_PROJECTION_CHUNK_STEPS; group_cols columns of the kernel at
-	 * a time
+	 * t % GRU_PROJECTION_CHUNK_STEPS; from wpack_chunk, the input kernel
+	 * packed, group_cols columns at a time, or where it is not packed (a
+	 * share of the units; OpenBLAS's kernels outranking ours) from the
+	 * kernel in place
 	 */
-	const GRU_REAL *wpack_chunk, *x_gemm;
+	const GRU_REAL *wpack_chunk, *x_gemm, *kernel;
 	GRU_REAL *x_ring;
 	size_t group_cols;
 	GRU_REAL *g, *h, *hd, *bias, *brec, *packed, *rh, *outputs;
@@ -237,30 +239,55 @@ static inline void GRU_SFX(fwd_rec_gemm)(const GRU_SFX(fwd_share) *sh, int which
 }
 
 #if GRU_PACKED
+/* Where time t's row b0 of the share's first unit lies in the ring, and the row of x_gemm it projects. */
+static inline GRU_REAL *GRU_SFX(fwd_ring_at)(const GRU_SFX(fwd_share) *sh, size_t t, const GRU_REAL **x)
+{
+	const GRU_SFX(fwd_loop) *c = sh->loop;
+	const gru_problem *p = c->p;
+	const size_t gates = 3 * p->units;
+
+	*x = c->x_gemm + (sh->b0 * p->steps + t) * p->features;
+	return c->x_ring + (t % GRU_PROJECTION_CHUNK_STEPS) * p->batch * gates + sh->b0 * gates + sh->u0;
+}
+
 /*
- * The inputs' projection of a share's rows for the chunk of steps from s
- * (go_backwards: the times steps-1-s down), into their ring slots; a group
- * of the packed kernel's panels over all the chunk's steps, then the next,
- * so that each group is read into cache once a chunk.
+ * The inputs' projection of a share's rows and units for the chunk of
+ * steps from s (go_backwards: the times steps-1-s down), into their ring
+ * slots. From the packed kernel: a group of its panels over all the
+ * chunk's steps, then the next, so that each group is read into cache
+ * once a chunk. Else (a team's share of the units; OpenBLAS's kernels
+ * outranking ours, so the kernel not packed) from the kernel in place, a
+ * product per step and gate block, the share's columns of each.
  */
 static void GRU_SFX(fwd_project_chunk)(const GRU_SFX(fwd_share) *sh, size_t s)
 {
 	const GRU_SFX(fwd_loop) *c = sh->loop;
 	const gru_problem *p = c->p;
-	const size_t steps = p->steps, features = p->features, gates = 3 * p->units, rows = sh->b1 - sh->b0;
+	const size_t steps = p->steps, features = p->features, units = p->units, gates = 3 * units;
+	const size_t rows = sh->b1 - sh->b0, ldx = steps * features;
 	const size_t last = steps - s < GRU_PROJECTION_CHUNK_STEPS ? steps : s + GRU_PROJECTION_CHUNK_STEPS;
-	size_t n0, q;
+	const GRU_REAL *x;
+	GRU_REAL *ring;
+	size_t n0, q, g;
 
+	if (c->wpack_chunk == NULL) {
+		for (q = s; q < last; q++) {
+			ring = GRU_SFX(fwd_ring_at)(sh, p->go_backwards ? steps - 1 - q : q, &x);
+			for (g = 0; g < 3; g++) {
+				gru_gemm_direct(c->isa, rows, sh->w, features, x, ldx, c->kernel + g * units + sh->u0, gates, 0,
+						ring + g * units, gates);
+			}
+		}
+		return;
+	}
 	for (n0 = 0; n0 < gates; n0 += c->group_cols) {
 		const size_t cols = gates - n0 < c->group_cols ? gates - n0 : c->group_cols;
 
 		for (q = s; q < last; q++) {
-			const size_t t = p->go_backwards ? steps - 1 - q : q;
-
+			ring = GRU_SFX(fwd_ring_at)(sh, p->go_backwards ? steps - 1 - q : q, &x);
 			/* n0 is a multiple of the panel width: its panel starts n0 * features floats in */
-			gru_gemm_packed(c->isa, rows, cols, features, c->x_gemm + (sh->b0 * steps + t) * features,
-					steps * features, c->wpack_chunk + n0 * features, 0,
-					c->x_ring + (t % GRU_PROJECTION_CHUNK_STEPS) * p->batch * gates + sh->b0 * gates + n0, gates);
+			gru_gemm_packed(c->isa, rows, cols, features, x, ldx, c->wpack_chunk + n0 * features, 0, ring + n0,
+					gates);
 		}
 	}
 }
@@ -459,6 +486,7 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 	loop.xw_ld = gates;
 	loop.wpack_chunk = NULL;
 	loop.x_gemm = x_gemm;
+	loop.kernel = kernel;
 	loop.x_ring = NULL;
 	loop.group_cols = 0;
 	if (a->input_projection != NULL) {
@@ -466,7 +494,19 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 		loop.xw_ld = a->input_projection_ld;
 	} else
 #if GRU_PACKED
-	if (batch * steps <= GRU_DIRECT_MAX_ROWS) {
+	if (gru_forward_projects_in_chunks(p)) {
+		/* xw has room for the ring only (see gru_forward_projects_in_chunks): taken whatever the threads */
+		loop.x_ring = xw;
+		if (team <= 1 && gru_cpu_own_projection(loop.isa)) {
+			/* the whole kernel packed once for every share (a team's members read their columns in place) */
+			GRU_REAL *wp = (GRU_REAL *)(base + lay.wpack);
+
+			gru_pack_clear(loop.isa, wp, features, gates);
+			gru_pack_block(loop.isa, wp, features, gates, 0, features, 0, gates, kernel, gates, 1);
+			loop.wpack_chunk = wp;
+			loop.group_cols = gru_projection_group_cols(features, gates);
+		}
+	} else if (batch * steps <= GRU_DIRECT_MAX_ROWS) {
 		gru_gemm_direct(loop.isa, batch * steps, gates, features, x_gemm, features, kernel, gates, 0, xw, gates);
 	} else if (gru_cpu_own_projection(loop.isa)) {
 		/* our kernels (see gru_cpu_own_projection): the kernel packed once, rows split over threads */
@@ -474,15 +514,7 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 
 		gru_pack_clear(loop.isa, wp, features, gates);
 		gru_pack_block(loop.isa, wp, features, gates, 0, features, 0, gates, kernel, gates, 1);
-		if (loop.upack != NULL && team <= 1 && gru_cpu_chunked_projection(loop.isa, batch / threads)) {
-			/* in chunks, into the first GRU_PROJECTION_CHUNK_STEPS * B rows of xw (or T * B, if fewer) */
-			loop.wpack_chunk = wp;
-			loop.x_ring = xw;
-			loop.group_cols = gru_projection_group_cols(features, gates);
-		} else {
-			gru_gemm_parallel(loop.isa, batch * steps, gates, features, x_gemm, features, wp, 0, 1, 0, xw, gates,
-					NULL);
-		}
+		gru_gemm_parallel(loop.isa, batch * steps, gates, features, x_gemm, features, wp, 0, 1, 0, xw, gates, NULL);
 	} else
 #endif
 	{

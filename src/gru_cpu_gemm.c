@@ -741,11 +741,6 @@ int gru_cpu_step_products(gru_kernel_isa isa, size_t share_rows, double weight_f
 			<= (slices_dg ? GRU_STEP_PRODUCTS_MAX_BYTES_BWD : GRU_STEP_PRODUCTS_MAX_BYTES);
 }
 
-int gru_cpu_chunked_projection(gru_kernel_isa isa, size_t share_rows)
-{
-	return gru_cpu_own_projection(isa) && share_rows >= GRU_STEP_PRODUCTS_MIN_ROWS;
-}
-
 size_t gru_projection_group_cols(size_t features, size_t n)
 {
 	const size_t panel_bytes = GRU_PACK_NR_MAX * sizeof(float) * (features > 0 ? features : 1);

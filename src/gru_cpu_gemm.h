@@ -123,7 +123,7 @@ int gru_cpu_own_projection(gru_kernel_isa isa);
  * kernel from L3 for a few rows (measured on the forward's projection
  * when it ran step by step: B=64 T=100 I=256 H=512, two threads of 32
  * rows, 4.7 MB of weights, 1.05-1.08 of the time; the forward now
- * projects in chunks of steps, gru_cpu_chunked_projection). A backward
+ * projects in chunks of steps, gru_forward_projects_in_chunks). A backward
  * that also lays dG out for the weight gradients as it goes (slices_dg,
  * see gru_pack_sliced_rows) takes them up to
  * GRU_STEP_PRODUCTS_MAX_BYTES_BWD: that saves more than streaming the
@@ -137,26 +137,18 @@ int gru_cpu_own_projection(gru_kernel_isa isa);
 int gru_cpu_step_products(gru_kernel_isa isa, size_t share_rows, double weight_floats, int slices_dg);
 
 /*
- * Whether the forward projects the inputs inside its time loop, a chunk
- * of GRU_PROJECTION_CHUNK_STEPS steps at a time into a ring of as many
- * steps' rows, rather than all steps before the loop: our kernels run the
- * projection (gru_cpu_own_projection) and each thread's share has at
- * least GRU_STEP_PRODUCTS_MIN_ROWS batch rows. Projected all at once, the
- * [B*T, 3H] result goes out to memory and comes back a step at a time
- * into the gate pass (39 MB at B=64 T=100 H=512); the ring (1.5 MB there)
- * stays in cache. The input kernel is read in groups of panels of
- * GRU_PROJECTION_GROUP_BYTES (gru_projection_group_cols), each group
- * over the chunk's steps before the next, so that it is streamed from L3
- * once a chunk rather than once a step (the step-by-step projection this
- * replaces was limited to weights that fit in L2 with the recurrent
- * kernel). B=64 T=100 H=512 forward, paired against the projection
- * before the loop: I=256 0.96 (one thread) and 0.975 (two), the training
- * forward 0.91-1.00 and 0.98; I=8 (the loop nearly alone) 0.85-0.87; the
- * seed shape (which projected step by step) 0.98-1.01.
+ * The forward's chunked input projection (gru_forward_projects_in_chunks,
+ * gru_cpu_internal.h): GRU_PROJECTION_CHUNK_STEPS steps at a time, the
+ * packed input kernel read in groups of GRU_PROJECTION_GROUP_BYTES of
+ * panels (gru_projection_group_cols), each group over the chunk's steps
+ * before the next, so that it is streamed from L3 once a chunk rather
+ * than once a step (the step-by-step projection this replaced was limited
+ * to weights that fit in L2 with the recurrent kernel). Chunks of 2, 4 and
+ * 8 steps and groups of 128 to 512 columns measured level (B=64 T=100
+ * I=256 H=512).
  */
 #define GRU_PROJECTION_CHUNK_STEPS 4
 #define GRU_PROJECTION_GROUP_BYTES (256 * 1024)
-int gru_cpu_chunked_projection(gru_kernel_isa isa, size_t share_rows);
 
 /*
  * Columns of the packed [features, n] input kernel per group of the

@@ -23,11 +23,12 @@
  *
  * Forward workspace, offsets relative to the workspace pointer rounded up
  * to 64 bytes (64 bytes of slack are counted for that):
- *   xw     [B*T, G]  inputs . kernel, all steps (one GEMM); or, projected
- *                    in chunks of steps (gru_cpu_chunked_projection), the
- *                    first GRU_PROJECTION_CHUNK_STEPS * B rows (T * B if
- *                    fewer) hold a ring of steps' rows, time t's B rows
- *                    in slot t % GRU_PROJECTION_CHUNK_STEPS
+ *   xw     [B*T, G]  inputs . kernel, all steps (one GEMM); or, where the
+ *                    forward projects in chunks of steps
+ *                    (gru_forward_projects_in_chunks), only
+ *                    [min(T, GRU_PROJECTION_CHUNK_STEPS) * B, G]: a ring
+ *                    of steps' rows, time t's B rows in slot
+ *                    t % GRU_PROJECTION_CHUNK_STEPS
  *   g      [B, G]    this step's recurrent GEMM, then the gate values in place
  *                    (training may write them into the trace instead:
  *                    gates_in_trace in gru_cpu_forward_tmpl.h)
@@ -115,6 +116,32 @@ typedef struct {
 
 /* Return 0 on size_t overflow. problem's enums and sizes need not be checked. */
 int gru_forward_layout_compute(const gru_problem *problem, gru_forward_layout *layout);
+
+/*
+ * Whether the forward projects its inputs inside the time loop, a chunk of
+ * GRU_PROJECTION_CHUNK_STEPS steps at a time into a ring of as many
+ * steps' rows (xw above), rather than all steps before the loop: float32
+ * on our kernels (not the portable build), steps enough to pack the
+ * recurrent kernel (GRU_PACK_MIN_STEPS) and GRU_STEP_PRODUCTS_MIN_ROWS
+ * batch rows or more. It is a function of the problem and the CPU alone,
+ * never of the thread count or OpenBLAS's core, because it sizes the
+ * workspace: the forward takes it whatever the call's threads, and (if
+ * no caller's input_projection) must, its workspace having room for the
+ * ring only.
+ *
+ * Why: projected all at once, the [B*T, 3H] result goes out to memory and
+ * comes back a step at a time into the gate pass (39 MB at B=64 T=100
+ * H=512, kept by the layer between calls); the ring (1.5 MB there) stays
+ * in cache. B=64 T=100 H=512 forward, paired against the projection
+ * before the loop: I=256 0.96 (one thread) and 0.975 (two), the training
+ * forward 0.91-1.00 and 0.98; I=8 (the loop nearly alone) 0.85-0.87; the
+ * seed shape 0.98-1.01. A share of fewer than 16 rows (B=16-31 on two
+ * threads) runs its chunk's products below the kernels' rate: B=16 T=100
+ * I=256 H=512 on two threads took 1.056 of the time, B=24 0.998, B=16
+ * T=32 I=128 H=256 0.974. Fewer batch rows than 16 project before the
+ * loop (their [B*T, 3H] is small anyway).
+ */
+int gru_forward_projects_in_chunks(const gru_problem *problem);
 int gru_trace_layout_compute(const gru_problem *problem, gru_trace_layout *layout);
 int gru_backward_layout_compute(const gru_problem *problem, gru_backward_layout *layout);
 

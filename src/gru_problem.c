@@ -80,16 +80,27 @@ static int packed_kernel_floats(const gru_problem *problem, size_t *out)
 	return gru_size_mul(problem->features, gates, out);
 }
 
+int gru_forward_projects_in_chunks(const gru_problem *problem)
+{
+	return problem->dtype == GRU_FLOAT32 && problem->steps >= GRU_PACK_MIN_STEPS
+		&& problem->batch >= GRU_STEP_PRODUCTS_MIN_ROWS && gru_cpu_kernel_isa() != GRU_KERNEL_PORTABLE;
+}
+
 int gru_forward_layout_compute(const gru_problem *problem, gru_forward_layout *layout)
 {
 	const size_t es = gru_dtype_size(problem->dtype);
 	const size_t units = problem->units;
 	const int before = !problem->reset_after;
-	size_t gates, rows, n_xw, n_g, n_h, n_h2, n_packed, n_xd, n_upack, n_wpack, cursor = 0;
+	size_t gates, rows, xw_rows, n_xw, n_g, n_h, n_h2, n_packed, n_xd, n_upack, n_wpack, cursor = 0;
 
 	if (!gru_size_mul(units, 3, &gates)
-			|| !gru_size_mul(problem->batch, problem->steps, &rows)
-			|| !gru_size_mul(rows, gates, &n_xw)
+			|| !gru_size_mul(problem->batch, problem->steps, &rows)) {
+		return 0;
+	}
+	/* the ring: rows of min(T, chunk) steps, fewer than rows */
+	xw_rows = !gru_forward_projects_in_chunks(problem) ? rows
+		: problem->batch * (problem->steps < GRU_PROJECTION_CHUNK_STEPS ? problem->steps : GRU_PROJECTION_CHUNK_STEPS);
+	if (!gru_size_mul(xw_rows, gates, &n_xw)
 			|| !gru_size_mul(rows, problem->features, &n_xd)
 			|| !gru_size_mul(problem->batch, gates, &n_g)
 			|| !gru_size_mul(problem->batch, units, &n_h)

@@ -1023,11 +1023,13 @@ static gru_problem shape_problem(const size_t *shape, gru_dtype dtype, int reset
 static void test_threaded_rows(void)
 {
 	/*
-	 * B, T, I, H, threads. The first, second, fourth, sixth and last
-	 * project the inputs in chunks of steps inside the loop (shares of 16
-	 * rows or more, see gru_cpu_chunked_projection; T = 6, 5 and 12 end in
-	 * a part chunk), the others before the loop; the last with the input
-	 * kernel in two groups of panels (the second a part panel wide). The
+	 * B, T, I, H, threads. All but the third project the inputs in chunks
+	 * of steps inside the loop (16 batch rows or more, see
+	 * gru_forward_projects_in_chunks; T = 6, 5, 12 and 9 end in a part
+	 * chunk), the third before the loop; the eighth with the input kernel
+	 * in two groups of panels (the second a part panel wide), the last in
+	 * shares of 10 and 10 rows, the fifth in a team's shares of the units
+	 * (their columns of the kernel in place). The
 	 * third: too few rows for the batch split, the units split over a team
 	 * instead (shares of 96 and 154); the fourth: enough values for the
 	 * backward's bias sums to split too; the fifth: a team of 8 (the batch
@@ -1039,7 +1041,7 @@ static void test_threaded_rows(void)
 	 * boundary (step 6: rows 222 to 258, the second share's 240 to 258)
 	 */
 	static const size_t shapes[][5] = {{37, 6, 10, 100, 2}, {40, 8, 9, 70, 2}, {3, 8, 7, 250, 2}, {64, 40, 16, 64, 2},
-		{16, 4, 12, 512, 8}, {32, 5, 12, 64, 1}, {37, 12, 5, 64, 2}, {32, 6, 130, 200, 1}};
+		{16, 4, 12, 512, 8}, {32, 5, 12, 64, 1}, {37, 12, 5, 64, 2}, {32, 6, 130, 200, 1}, {20, 9, 11, 96, 2}};
 	unsigned seed = 150000;
 	int i, ra, bw, mt, drop;
 	const int blas_threads = openblas_get_num_threads();
@@ -1374,6 +1376,52 @@ static void test_problem(void)
 	CHECK(gru_backward_workspace_bytes(&p, &bytes, &st) == GRU_OK
 			&& bytes >= (4 * 5 * 28 + 4 * 7) * sizeof(double), "backward workspace %zu", bytes);
 	CHECK(gru_trace_bytes(&p, NULL, &st) == GRU_E_INVALID, "NULL bytes");
+}
+
+/*
+ * The forward workspace holds the inputs' projection of all steps, or
+ * only a ring of GRU_PROJECTION_CHUNK_STEPS steps where the forward
+ * projects in chunks (float32, 16 batch rows or more, our kernels): then
+ * its size stops growing with the steps at the ring's.
+ */
+static size_t forward_bytes(gru_problem p, size_t batch, size_t steps)
+{
+	gru_status st;
+	size_t bytes = 0;
+
+	p.batch = batch;
+	p.steps = steps;
+	CHECK(gru_forward_workspace_bytes(&p, &bytes, &st) == GRU_OK, "workspace B=%zu T=%zu: %s", batch, steps,
+			st.message);
+	return bytes;
+}
+
+static void test_forward_workspace_ring(void)
+{
+	gru_problem p = base_problem();
+	const int chunks = gru_cpu_kernel_isa() != GRU_KERNEL_PORTABLE;
+	const size_t row = 3 * 7;   /* a row of the projection: 3H */
+
+	p.batch = 16;
+	p.steps = 10;
+	CHECK(gru_forward_projects_in_chunks(&p) == chunks, "16 rows, 10 steps: chunks %d", chunks);
+	p.steps = 2;
+	CHECK(!gru_forward_projects_in_chunks(&p), "2 steps (the kernel not packed): no chunks");
+	p.batch = 15;
+	p.steps = 10;
+	CHECK(!gru_forward_projects_in_chunks(&p), "15 rows project before the loop");
+	if (chunks) {
+		CHECK(forward_bytes(p, 16, 100) == forward_bytes(p, 16, 4), "16 rows: the ring of 4 steps whatever T");
+		CHECK(forward_bytes(p, 16, 4) - forward_bytes(p, 16, 3) >= 16 * row * sizeof(float) - GRU_ALIGN,
+				"16 rows, 3 steps: a ring of 3 slots");
+	}
+	CHECK(forward_bytes(p, 15, 100) - forward_bytes(p, 15, 10) >= 15 * 90 * row * sizeof(float),
+			"15 rows: all steps' rows");
+	p.dtype = GRU_FLOAT64;
+	p.batch = 16;
+	CHECK(!gru_forward_projects_in_chunks(&p), "float64 projects before the loop");
+	CHECK(forward_bytes(p, 16, 100) - forward_bytes(p, 16, 10) >= 16 * 90 * row * sizeof(double),
+			"float64: all steps' rows");
 }
 
 static void test_null_pointers(void)
@@ -2050,6 +2098,7 @@ int main(int argc, char **argv)
 		}
 	}
 	test_problem();
+	test_forward_workspace_ring();
 	test_null_pointers();
 	test_fast_math();
 #if GRU_X86_WIDE

@@ -301,8 +301,9 @@ final class BadInputMoreTest extends TestCase
 
     public function testInferenceForwardPastMemoryLimit(): void
     {
-        $layer = self::cheapLayer(64, [64, 2]);
-        $x = NDArray::zeros([256, 64, 2]);   // 128 KiB; its workspace about 12.6 MB
+        // fewer than 16 rows: the inputs' projection of all steps, about 12.6 MB (128 KiB of inputs)
+        $layer = self::cheapLayer(64, [2048, 2]);
+        $x = NDArray::zeros([8, 2048, 2]);
         $this->limitMemory();
         $this->expectMemoryLimit('GRU forward workspace');
         $layer->forward($x);
@@ -311,7 +312,7 @@ final class BadInputMoreTest extends TestCase
     public function testTrainingForwardPastMemoryLimit(): void
     {
         $layer = self::cheapLayer(32, [256, 1]);
-        $x = NDArray::zeros([64, 256, 1]);   // workspace about 6.3 MB, training record about 10.5 MB
+        $x = NDArray::zeros([64, 256, 1]);   // training record about 10.5 MB
         $this->limitMemory();
         $this->expectMemoryLimit('GRU (training record|forward workspace)');
         $layer->forward($x, true);
@@ -319,8 +320,8 @@ final class BadInputMoreTest extends TestCase
 
     public function testForwardWithLongSequencesPastMemoryLimit(): void
     {
-        $layer = self::cheapLayer(128, [512, 1], return_sequences: true);
-        $x = NDArray::zeros([32, 512, 1]);   // outputs 8.4 MB, workspace about 25 MB
+        $layer = self::cheapLayer(128, [2048, 1], return_sequences: true);
+        $x = NDArray::zeros([8, 2048, 1]);   // outputs 8.4 MB, workspace about 25 MB (8 rows: all steps projected)
         $this->limitMemory();
         $this->expectMemoryLimit();
         $layer->forward($x);
@@ -328,8 +329,8 @@ final class BadInputMoreTest extends TestCase
 
     public function testLayerWorksAgainAfterTheMemoryLimitIsRaised(): void
     {
-        $layer = self::cheapLayer(64, [64, 2]);
-        $x = NDArray::zeros([256, 64, 2]);
+        $layer = self::cheapLayer(64, [2048, 2]);
+        $x = NDArray::zeros([8, 2048, 2]);
         $this->limitMemory();
         try {
             $layer->forward($x);
@@ -338,7 +339,7 @@ final class BadInputMoreTest extends TestCase
             $this->assertMatchesRegularExpression(self::memoryLimitPattern('GRU forward workspace'), $e->getMessage());
         }
         ini_set('memory_limit', $this->memoryLimit);
-        $this->assertSame([256, 64], $layer->forward($x)->shape());
+        $this->assertSame([8, 64], $layer->forward($x)->shape());
     }
 
     public function testBuildWithHugeUnitsPastMemoryLimit(): void
