@@ -7,7 +7,7 @@
  * the few rows of a recurrent step (one batch, or a thread's part of it)
  * stream past panels that stay in L1/L2 ("weight-stationary").
  *
- * Micro-kernels: AVX-512 (up to 6 rows x 32 columns), AVX2+FMA (3 x 16),
+ * Micro-kernels: AVX-512 (up to 6 rows x 32 columns), AVX2+FMA (6 x 16),
  * both summing even and odd k in separate accumulators, and portable C
  * (4 x 16), picked at run time from the CPU's features
  * (__builtin_cpu_supports) where gcc can target them, else portable. The
