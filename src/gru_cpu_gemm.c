@@ -330,6 +330,33 @@ static const kern512_fn kern512_tail[7] = {NULL, kern512_1_tail, kern512_2_tail,
 static const kern512_fn kern512_at[7] = {NULL, kern512_1_at, kern512_2_at, kern512_3_at, kern512_4_at, kern512_5_at,
 	kern512_6_at};
 
+/* The masks of a 16-column block's two vectors, nv of its columns valid (all from 16 up). */
+GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_column_masks(size_t nv, __m256i *m0, __m256i *m1)
+{
+	const __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+	const int v = nv >= 16 ? 16 : (int)nv;
+
+	*m0 = _mm256_cmpgt_epi32(_mm256_set1_epi32(v), idx);
+	*m1 = _mm256_cmpgt_epi32(_mm256_set1_epi32(v - 8), idx);
+}
+
+/* c0/c1[i] += A(i, q) * row q of B, for the mr rows: one k of the AVX2 kernels. */
+GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_one_k(const int mr, const int full, const int at, size_t q,
+		const float *a, size_t lda, const float *p, size_t ldb, __m256i m0, __m256i m1, __m256 *c0, __m256 *c1)
+{
+	const __m256 b0 = full ? _mm256_loadu_ps(p + q * ldb) : _mm256_maskload_ps(p + q * ldb, m0);
+	const __m256 b1 = full ? _mm256_loadu_ps(p + q * ldb + 8) : _mm256_maskload_ps(p + q * ldb + 8, m1);
+	int i;
+
+#pragma GCC unroll 6
+	for (i = 0; i < mr; i++) {
+		const __m256 ai = _mm256_broadcast_ss(GRU_A_AT(at, a, lda, i, q));
+
+		c0[i] = _mm256_fmadd_ps(ai, b0, c0[i]);
+		c1[i] = _mm256_fmadd_ps(ai, b1, c1[i]);
+	}
+}
+
 /*
  * AVX2+FMA: mr (<= 3) rows x 16 columns; even and odd k in two sets of
  * accumulators (12 registers); 4 to 6 rows: kern256_halves_body. full: all 16 columns of B may be read (a
@@ -345,13 +372,7 @@ GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_body(const int mr, const int full, 
 	size_t q;
 	int i;
 
-	{
-		const __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-		const int v = (int)nv;
-
-		m0 = _mm256_cmpgt_epi32(_mm256_set1_epi32(v), idx);
-		m1 = _mm256_cmpgt_epi32(_mm256_set1_epi32(v - 8), idx);
-	}
+	kern256_column_masks(nv, &m0, &m1);
 #pragma GCC unroll 3
 	for (i = 0; i < mr; i++) {
 		if (acc) {
@@ -386,16 +407,7 @@ GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_body(const int mr, const int full, 
 		}
 	}
 	if (q < kc) {
-		const __m256 b0 = full ? _mm256_loadu_ps(p + q * ldb) : _mm256_maskload_ps(p + q * ldb, m0);
-		const __m256 b1 = full ? _mm256_loadu_ps(p + q * ldb + 8) : _mm256_maskload_ps(p + q * ldb + 8, m1);
-
-#pragma GCC unroll 3
-		for (i = 0; i < mr; i++) {
-			const __m256 ai = _mm256_broadcast_ss(GRU_A_AT(at, a, lda, i, q));
-
-			c0[i] = _mm256_fmadd_ps(ai, b0, c0[i]);
-			c1[i] = _mm256_fmadd_ps(ai, b1, c1[i]);
-		}
+		kern256_one_k(mr, full, at, q, a, lda, p, ldb, m0, m1, c0, c1);
 	}
 #pragma GCC unroll 3
 	for (i = 0; i < mr; i++) {
@@ -432,27 +444,17 @@ GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_body(const int mr, const int full, 
  * by two (kern256_half_sweep) another 0.86-0.98 at the shapes of the
  * benchmark's GRUs.
  */
+/* One sweep of kern256_halves_body: k = q, q + 2, ... below kc, prefetching at pf (or not: NULL). */
 GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_half_sweep(const int mr, const int full, const int at,
 		const char *pf, size_t q, size_t kc, const float *a, size_t lda, const float *p, size_t ldb,
 		__m256i m0, __m256i m1, __m256 *c0, __m256 *c1)
 {
-	int i;
-
 #pragma GCC unroll 2
 	for (; q < kc; q += 2) {
 		if (pf != NULL) {
 			_mm_prefetch(pf + q * 32, _MM_HINT_T1);
 		}
-		const __m256 b0 = full ? _mm256_loadu_ps(p + q * ldb) : _mm256_maskload_ps(p + q * ldb, m0);
-		const __m256 b1 = full ? _mm256_loadu_ps(p + q * ldb + 8) : _mm256_maskload_ps(p + q * ldb + 8, m1);
-
-#pragma GCC unroll 6
-		for (i = 0; i < mr; i++) {
-			const __m256 ai = _mm256_broadcast_ss(GRU_A_AT(at, a, lda, i, q));
-
-			c0[i] = _mm256_fmadd_ps(ai, b0, c0[i]);
-			c1[i] = _mm256_fmadd_ps(ai, b1, c1[i]);
-		}
+		kern256_one_k(mr, full, at, q, a, lda, p, ldb, m0, m1, c0, c1);
 	}
 }
 
@@ -464,13 +466,7 @@ GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_halves_body(const int mr, const int
 	__m256i m0, m1;
 	int i;
 
-	{
-		const __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-		const int v = (int)nv;
-
-		m0 = _mm256_cmpgt_epi32(_mm256_set1_epi32(v), idx);
-		m1 = _mm256_cmpgt_epi32(_mm256_set1_epi32(v - 8), idx);
-	}
+	kern256_column_masks(nv, &m0, &m1);
 #pragma GCC unroll 6
 	for (i = 0; i < mr; i++) {
 		c0[i] = acc ? _mm256_maskload_ps(c + i * ldc, m0) : _mm256_setzero_ps();
