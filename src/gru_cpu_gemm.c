@@ -358,10 +358,11 @@ GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_one_k(const int mr, const int full,
 }
 
 /*
- * AVX2+FMA: mr (<= 3) rows x 16 columns; even and odd k in two sets of
- * accumulators (12 registers); 4 to 6 rows: kern256_halves_body. full: all 16 columns of B may be read (a
- * packed panel, or a whole panel of B in place); else masked loads, which
- * AVX2 runs slower, for the last columns of B read in place.
+ * AVX2+FMA: mr (<= 3) rows x 16 columns (4 to 6: kern256_halves_body);
+ * even and odd k in two sets of accumulators (12 registers). full: all 16
+ * columns of B may be read (a packed panel, or a whole panel of B in
+ * place); else masked loads, which AVX2 runs slower, for the last columns
+ * of B read in place.
  */
 GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_body(const int mr, const int full, const int at, const char *pf,
 		size_t kc, const float *a,
@@ -429,6 +430,20 @@ GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_body(const int mr, const int full, 
 	}
 }
 
+/* One sweep of kern256_halves_body: k = q, q + 2, ... below kc, prefetching at pf (or not: NULL). */
+GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_half_sweep(const int mr, const int full, const int at,
+		const char *pf, size_t q, size_t kc, const float *a, size_t lda, const float *p, size_t ldb,
+		__m256i m0, __m256i m1, __m256 *c0, __m256 *c1)
+{
+#pragma GCC unroll 2
+	for (; q < kc; q += 2) {
+		if (pf != NULL) {
+			_mm_prefetch(pf + q * 32, _MM_HINT_T1);
+		}
+		kern256_one_k(mr, full, at, q, a, lda, p, ldb, m0, m1, c0, c1);
+	}
+}
+
 /*
  * AVX2+FMA, 4 to 6 rows x 16 columns: the sums of kern256_body, in the same
  * order, so the same bits (even k in one set of accumulators, odd k in
@@ -444,20 +459,6 @@ GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_body(const int mr, const int full, 
  * by two (kern256_half_sweep) another 0.86-0.98 at the shapes of the
  * benchmark's GRUs.
  */
-/* One sweep of kern256_halves_body: k = q, q + 2, ... below kc, prefetching at pf (or not: NULL). */
-GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_half_sweep(const int mr, const int full, const int at,
-		const char *pf, size_t q, size_t kc, const float *a, size_t lda, const float *p, size_t ldb,
-		__m256i m0, __m256i m1, __m256 *c0, __m256 *c1)
-{
-#pragma GCC unroll 2
-	for (; q < kc; q += 2) {
-		if (pf != NULL) {
-			_mm_prefetch(pf + q * 32, _MM_HINT_T1);
-		}
-		kern256_one_k(mr, full, at, q, a, lda, p, ldb, m0, m1, c0, c1);
-	}
-}
-
 GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_halves_body(const int mr, const int full, const int at, const char *pf,
 		size_t kc, const float *a, size_t lda, const float *p, size_t ldb, float *c, size_t ldc, int acc, size_t nv)
 {
