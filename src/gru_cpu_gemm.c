@@ -330,11 +330,11 @@ static const kern512_fn kern512_tail[7] = {NULL, kern512_1_tail, kern512_2_tail,
 static const kern512_fn kern512_at[7] = {NULL, kern512_1_at, kern512_2_at, kern512_3_at, kern512_4_at, kern512_5_at,
 	kern512_6_at};
 
-/* The masks of a 16-column block's two vectors, nv of its columns valid (all from 16 up). */
+/* The masks of a 16-column block's two vectors, nv (<= 16) of its columns valid. */
 GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_column_masks(size_t nv, __m256i *m0, __m256i *m1)
 {
 	const __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-	const int v = nv >= 16 ? 16 : (int)nv;
+	const int v = (int)nv;
 
 	*m0 = _mm256_cmpgt_epi32(_mm256_set1_epi32(v), idx);
 	*m1 = _mm256_cmpgt_epi32(_mm256_set1_epi32(v - 8), idx);
@@ -456,7 +456,7 @@ GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_half_sweep(const int mr, const int 
  * loads per 12 FMAs. The even sums wait in a 384-byte tile in L1.
  * Measured on Zen 3 (paired, same bits): a step's product, 64 x 1536 x
  * 512, took 0.82-0.85 of the 3-row kernel's time, and the sweeps unrolled
- * by two (kern256_half_sweep) another 0.86-0.98 at the shapes of the
+ * by two (kern256_half_sweep) another 0.83-0.98 at the shapes of the
  * benchmark's GRUs.
  */
 GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_halves_body(const int mr, const int full, const int at, const char *pf,
