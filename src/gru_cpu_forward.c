@@ -26,6 +26,7 @@
 #include "gru_cpu_threads.h"
 #include "gru_cpu_internal.h"
 #if GRU_X86_WIDE
+# include "gru_activations_avx2.h"
 # include "gru_activations_avx512.h"
 #endif
 

@@ -118,7 +118,12 @@ static void GRU_SFX(fwd_share_projection)(const GRU_SFX(fwd_loop) *c, GRU_SFX(fw
 # undef GRU_ROWS_ACTIVATE
 # define GRU_ROWS(name) GRU_SFX(name##_wide)
 # define GRU_ROWS_ATTR GRU_WIDE_ATTR
-# define GRU_ROWS_ACTIVATE(act, x, n) GRU_SFX(gru_apply_activation)(act, x, n)
+# if GRU_PACKED
+/* float: sigmoid and tanh written with AVX2 intrinsics (gru_activations_avx2.h) */
+#  define GRU_ROWS_ACTIVATE(act, x, n) gru_apply_activation_avx2(act, x, n)
+# else
+#  define GRU_ROWS_ACTIVATE(act, x, n) GRU_SFX(gru_apply_activation)(act, x, n)
+# endif
 # include "gru_cpu_forward_rows_tmpl.h"
 # undef GRU_ROWS
 # undef GRU_ROWS_ATTR

@@ -22,6 +22,7 @@
 #include "gru_cpu_internal.h"
 #include "gru_fast_math.h"
 #if GRU_X86_WIDE
+# include "gru_activations_avx2.h"
 # include "gru_activations_avx512.h"
 #endif
 #include "naive_gru.h"
@@ -1719,11 +1720,13 @@ static void test_dropout_contract(void)
 
 #if GRU_X86_WIDE
 /*
- * The AVX-512 sigmoid and tanh of the float forward pass
- * (gru_activations_avx512.h), where this CPU runs them: the same bounds as
- * gru_fast_math.h's, over rows whose lengths exercise the masked tail.
+ * The intrinsic sigmoid and tanh rows of the float forward pass
+ * (gru_activations_avx512.h, gru_activations_avx2.h): the same bounds as
+ * gru_fast_math.h's, over rows whose lengths exercise the masked tail of
+ * a vector of `lanes` floats.
  */
-static void test_fast_math_avx512(void)
+static void check_simd_activations(const char *name, void (*sigmoid_row)(float *, size_t),
+		void (*tanh_row)(float *, size_t), long lanes)
 {
 	const long n = quick ? 100000 : 2000000;
 	const size_t row = 37;
@@ -1733,11 +1736,9 @@ static void test_fast_math_avx512(void)
 	long i0;
 	size_t j;
 
-	if (gru_cpu_pass_level() != GRU_PASS_AVX512) {
-		printf("fast math avx512: not run, this CPU has no AVX-512\n");
-		return;
-	}
 	for (i0 = 0; i0 <= n; i0 += (long)row) {
+		const size_t tanh_n = row - (size_t)(i0 % lanes);
+
 		for (j = 0; j < row; j++) {
 			long i = i0 + (long)j;
 
@@ -1748,8 +1749,8 @@ static void test_fast_math_avx512(void)
 			}
 			ys[j] = zs[j] = xs[j];
 		}
-		gru_sigmoid_row_avx512(ys, row);
-		gru_tanh_row_avx512(zs, row - (size_t)(i0 % 16));
+		sigmoid_row(ys, row);
+		tanh_row(zs, tanh_n);
 		for (j = 0; j < row; j++) {
 			const double x = xs[j];
 			const double s = 1.0 / (1.0 + exp(-x));
@@ -1758,7 +1759,7 @@ static void test_fast_math_avx512(void)
 			if (serr > worst_sig) {
 				worst_sig = serr;
 			}
-			if (j < row - (size_t)(i0 % 16)) {
+			if (j < tanh_n) {
 				const double t = tanh(x);
 				const double terr = t == 0 ? fabs((double)zs[j]) : fabs((double)zs[j] - t) / fabs(t);
 
@@ -1771,23 +1772,40 @@ static void test_fast_math_avx512(void)
 			}
 		}
 	}
-	CHECK(!wrote_past, "avx512 tanh wrote past the end of its row");
-	CHECK(worst_sig < 4e-7, "avx512 sigmoid relative error %.3g", worst_sig);
-	CHECK(worst_tanh < 4e-7, "avx512 tanh relative error %.3g", worst_tanh);
-	printf("fast math avx512: tanh max rel err %.3g, sigmoid %.3g\n", worst_tanh, worst_sig);
+	CHECK(!wrote_past, "%s tanh wrote past the end of its row", name);
+	CHECK(worst_sig < 4e-7, "%s sigmoid relative error %.3g", name, worst_sig);
+	CHECK(worst_tanh < 4e-7, "%s tanh relative error %.3g", name, worst_tanh);
+	printf("fast math %s: tanh max rel err %.3g, sigmoid %.3g\n", name, worst_tanh, worst_sig);
 
 	{
 		float v[8] = {NAN, INFINITY, -INFINITY, 0.0f, 50.0f, -50.0f, 1000.0f, -1000.0f};
 		float t[8];
 
 		memcpy(t, v, sizeof(v));
-		gru_sigmoid_row_avx512(v, 8);
-		gru_tanh_row_avx512(t, 8);
-		CHECK(isnan(v[0]) && isnan(t[0]), "avx512 sigmoid/tanh of NaN: %g %g", v[0], t[0]);
-		CHECK(v[1] == 1.0f && t[1] == 1.0f && t[2] == -1.0f, "avx512 +-inf: %g %g %g", v[1], t[1], t[2]);
-		CHECK(v[2] >= 0.0f && v[2] < 1e-37f, "avx512 sigmoid(-inf) = %g", v[2]);
-		CHECK(v[3] == 0.5f && t[3] == 0.0f, "avx512 at 0: %.9g %.9g", v[3], t[3]);
-		CHECK(t[4] == 1.0f && t[5] == -1.0f && v[6] == 1.0f && v[7] < 1e-37f, "avx512 saturation");
+		sigmoid_row(v, 8);
+		tanh_row(t, 8);
+		CHECK(isnan(v[0]) && isnan(t[0]), "%s sigmoid/tanh of NaN: %g %g", name, v[0], t[0]);
+		CHECK(v[1] == 1.0f && t[1] == 1.0f && t[2] == -1.0f, "%s +-inf: %g %g %g", name, v[1], t[1], t[2]);
+		CHECK(v[2] >= 0.0f && v[2] < 1e-37f, "%s sigmoid(-inf) = %g", name, v[2]);
+		CHECK(v[3] == 0.5f && t[3] == 0.0f, "%s at 0: %.9g %.9g", name, v[3], t[3]);
+		CHECK(t[4] == 1.0f && t[5] == -1.0f && v[6] == 1.0f && v[7] < 1e-37f, "%s saturation", name);
+	}
+}
+
+/* Each set where this CPU runs it (an AVX-512 CPU runs both). */
+static void test_fast_math_simd(void)
+{
+	const int level = gru_cpu_pass_level();
+
+	if (level >= GRU_PASS_AVX512) {
+		check_simd_activations("avx512", gru_sigmoid_row_avx512, gru_tanh_row_avx512, 16);
+	} else {
+		printf("fast math avx512: not run, this CPU has no AVX-512\n");
+	}
+	if (level >= GRU_PASS_AVX2) {
+		check_simd_activations("avx2", gru_sigmoid_row_avx2, gru_tanh_row_avx2, 8);
+	} else {
+		printf("fast math avx2: not run, this CPU has no AVX2 and FMA\n");
 	}
 }
 #endif
@@ -2102,7 +2120,7 @@ int main(int argc, char **argv)
 	test_null_pointers();
 	test_fast_math();
 #if GRU_X86_WIDE
-	test_fast_math_avx512();
+	test_fast_math_simd();
 #endif
 	test_nan_and_huge();
 	test_golden(golden);
