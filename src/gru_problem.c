@@ -355,7 +355,11 @@ gru_status_code gru_weight_sizes(const gru_problem *problem, size_t *kernel, siz
 	if ((code = gru_problem_check(problem, status)) != GRU_OK) {
 		return code;
 	}
-	weight_sizes(problem, &k, &rk, &b);
+	/* gru_problem_check() has ruled the overflow out; checked again so that no size is read unset (gcc 13 warns) */
+	if (!weight_sizes(problem, &k, &rk, &b)) {
+		return gru_status_set(status, GRU_E_OVERFLOW,
+				"weight sizes overflow size_t (features %zu, units %zu)", problem->features, problem->units);
+	}
 	if (kernel != NULL) {
 		*kernel = k;
 	}
