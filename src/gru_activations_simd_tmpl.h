@@ -39,15 +39,15 @@ GRU_SIMD_ATTR static inline GRU_V GRU_SIMD(gru_exp)(GRU_V x)
 	/* min/max return their second operand when either is NaN: x second keeps NaN */
 	x = GRU_V_MIN(GRU_V_SET1(GRU_FAST_EXPF_HI), x);
 	x = GRU_V_MAX(GRU_V_SET1(GRU_FAST_EXPF_LO), x);
-	n = GRU_V_ROUND(GRU_V_MUL(x, GRU_V_SET1(1.44269504088896341f)));
-	r = GRU_V_FNMADD(n, GRU_V_SET1(0.693359375f), x);
-	r = GRU_V_FNMADD(n, GRU_V_SET1(-2.12194440e-4f), r);
-	p = GRU_V_SET1(1.9875691500e-4f);
-	p = GRU_V_FMADD(p, r, GRU_V_SET1(1.3981999507e-3f));
-	p = GRU_V_FMADD(p, r, GRU_V_SET1(8.3334519073e-3f));
-	p = GRU_V_FMADD(p, r, GRU_V_SET1(4.1665795894e-2f));
-	p = GRU_V_FMADD(p, r, GRU_V_SET1(1.6666665459e-1f));
-	p = GRU_V_FMADD(p, r, GRU_V_SET1(5.0000001201e-1f));
+	n = GRU_V_ROUND(GRU_V_MUL(x, GRU_V_SET1(GRU_FAST_LOG2E)));
+	r = GRU_V_FNMADD(n, GRU_V_SET1(GRU_FAST_LN2_HI), x);
+	r = GRU_V_FNMADD(n, GRU_V_SET1(GRU_FAST_LN2_LO), r);
+	p = GRU_V_SET1(GRU_FAST_EXPF_P0);
+	p = GRU_V_FMADD(p, r, GRU_V_SET1(GRU_FAST_EXPF_P1));
+	p = GRU_V_FMADD(p, r, GRU_V_SET1(GRU_FAST_EXPF_P2));
+	p = GRU_V_FMADD(p, r, GRU_V_SET1(GRU_FAST_EXPF_P3));
+	p = GRU_V_FMADD(p, r, GRU_V_SET1(GRU_FAST_EXPF_P4));
+	p = GRU_V_FMADD(p, r, GRU_V_SET1(GRU_FAST_EXPF_P5));
 	p = GRU_V_FMADD(GRU_V_MUL(p, r), r, GRU_V_ADD(r, GRU_V_SET1(1.0f)));
 	/* the clamp keeps n in [-126, 127]: 2^n is a normal float */
 	return GRU_V_SCALE2N(p, n);
@@ -72,14 +72,14 @@ GRU_SIMD_ATTR static inline GRU_V GRU_SIMD(gru_tanh)(GRU_V x)
 	const GRU_V x2 = GRU_V_MUL(x, x);
 	const GRU_V e = GRU_SIMD(gru_exp)(GRU_V_MUL(ax, GRU_V_SET1(-2.0f)));
 	const GRU_V big = GRU_V_DIV(GRU_V_SUB(one, e), GRU_V_ADD(one, e));
-	GRU_V small = GRU_V_FMADD(x2, GRU_V_SET1(0.0218694885f), GRU_V_SET1(-0.0539682540f));
+	GRU_V small = GRU_V_FMADD(x2, GRU_V_SET1(GRU_FAST_TANHF_T4), GRU_V_SET1(GRU_FAST_TANHF_T3));
 
-	small = GRU_V_FMADD(x2, small, GRU_V_SET1(0.133333333f));
-	small = GRU_V_FMADD(x2, small, GRU_V_SET1(-0.333333333f));
+	small = GRU_V_FMADD(x2, small, GRU_V_SET1(GRU_FAST_TANHF_T2));
+	small = GRU_V_FMADD(x2, small, GRU_V_SET1(GRU_FAST_TANHF_T1));
 	small = GRU_V_FMADD(x2, small, one);
 	small = GRU_V_MUL(ax, small);
-	/* NaN is not below 0.25 and takes `big`, NaN too */
-	return GRU_V_OR(GRU_V_SELECT_LT(ax, GRU_V_SET1(0.25f), small, big), GRU_V_AND(x, sign));
+	/* NaN is not below the bound and takes `big`, NaN too */
+	return GRU_V_OR(GRU_V_SELECT_LT(ax, GRU_V_SET1(GRU_FAST_TANHF_SMALL), small, big), GRU_V_AND(x, sign));
 }
 
 /* x[i] = sigmoid(x[i]) (is_tanh = 0) or tanh(x[i]) (is_tanh = 1) for i < n, the tail masked. */

@@ -39,13 +39,36 @@
 #define GRU_FAST_EXPF_HI 88.0f
 #define GRU_FAST_EXPF_LO -87.336544f
 
+/*
+ * The constants, named once for the scalar functions here and the vector
+ * ones of gru_activations_simd_tmpl.h, which must compute the same
+ * formulas: log2(e); ln 2 split into a high part exact in 9 bits and the
+ * rest (Cody-Waite); e^r - 1 - r = r^2 (P5 + P4 r + ... + P0 r^5); and
+ * tanh(x) = x (1 + x^2 (T1 + x^2 (T2 + x^2 (T3 + x^2 T4)))) for |x|
+ * below GRU_FAST_TANHF_SMALL.
+ */
+#define GRU_FAST_LOG2E 1.44269504088896341f
+#define GRU_FAST_LN2_HI 0.693359375f
+#define GRU_FAST_LN2_LO -2.12194440e-4f
+#define GRU_FAST_EXPF_P0 1.9875691500e-4f
+#define GRU_FAST_EXPF_P1 1.3981999507e-3f
+#define GRU_FAST_EXPF_P2 8.3334519073e-3f
+#define GRU_FAST_EXPF_P3 4.1665795894e-2f
+#define GRU_FAST_EXPF_P4 1.6666665459e-1f
+#define GRU_FAST_EXPF_P5 5.0000001201e-1f
+#define GRU_FAST_TANHF_SMALL 0.25f
+#define GRU_FAST_TANHF_T1 -0.333333333f
+#define GRU_FAST_TANHF_T2 0.133333333f
+#define GRU_FAST_TANHF_T3 -0.0539682540f
+#define GRU_FAST_TANHF_T4 0.0218694885f
+
 GRU_INLINE float gru_fast_expf(float x)
 {
 	/* 1.5 * 2^23: adding it rounds to an integer held in the low mantissa bits */
 	const float shifter = 12582912.0f;
-	const float log2e = 1.44269504088896341f;
-	const float ln2_hi = 0.693359375f;
-	const float ln2_lo = -2.12194440e-4f;
+	const float log2e = GRU_FAST_LOG2E;
+	const float ln2_hi = GRU_FAST_LN2_HI;
+	const float ln2_lo = GRU_FAST_LN2_LO;
 	float t, n, r, p;
 	uint32_t bits;
 
@@ -57,12 +80,12 @@ GRU_INLINE float gru_fast_expf(float x)
 	r = x - n * ln2_hi;
 	r = r - n * ln2_lo;
 
-	p = 1.9875691500e-4f;
-	p = p * r + 1.3981999507e-3f;
-	p = p * r + 8.3334519073e-3f;
-	p = p * r + 4.1665795894e-2f;
-	p = p * r + 1.6666665459e-1f;
-	p = p * r + 5.0000001201e-1f;
+	p = GRU_FAST_EXPF_P0;
+	p = p * r + GRU_FAST_EXPF_P1;
+	p = p * r + GRU_FAST_EXPF_P2;
+	p = p * r + GRU_FAST_EXPF_P3;
+	p = p * r + GRU_FAST_EXPF_P4;
+	p = p * r + GRU_FAST_EXPF_P5;
 	p = p * r * r + r + 1.0f;
 
 	/* bits(t) = bits(shifter) + n; build the float 2^n from n (unsigned: no UB) */
@@ -78,9 +101,9 @@ GRU_INLINE float gru_fast_tanhf(float x)
 	float x2 = x * x;
 	float e = gru_fast_expf(-2.0f * ax);
 	float big = (1.0f - e) / (1.0f + e);
-	float small = ax * (1.0f + x2 * (-0.333333333f + x2 * (0.133333333f
-		+ x2 * (-0.0539682540f + x2 * 0.0218694885f))));
-	float y = ax < 0.25f ? small : big;
+	float small = ax * (1.0f + x2 * (GRU_FAST_TANHF_T1 + x2 * (GRU_FAST_TANHF_T2
+		+ x2 * (GRU_FAST_TANHF_T3 + x2 * GRU_FAST_TANHF_T4))));
+	float y = ax < GRU_FAST_TANHF_SMALL ? small : big;
 	return x < 0.0f ? -y : y;
 }
 
