@@ -104,30 +104,27 @@ static void GRU_SFX(fwd_share_projection)(const GRU_SFX(fwd_loop) *c, GRU_SFX(fw
 
 /* The passes, for AVX-512 and AVX2+FMA where the compiler can target them, and for the build's baseline. */
 #if GRU_X86_WIDE
+/* float: sigmoid and tanh written with the ISA's intrinsics (gru_activations_<isa>.h); double: the generic pass */
+# if GRU_PACKED
+#  define GRU_WIDE_ACTIVATE(isa, act, x, n) gru_apply_activation_##isa(act, x, n)
+# else
+#  define GRU_WIDE_ACTIVATE(isa, act, x, n) GRU_SFX(gru_apply_activation)(act, x, n)
+# endif
 # define GRU_ROWS(name) GRU_SFX(name##_wide512)
 # define GRU_ROWS_ATTR GRU_WIDE512_ATTR
-# if GRU_PACKED
-/* float: sigmoid and tanh written with AVX-512 intrinsics (gru_activations_avx512.h) */
-#  define GRU_ROWS_ACTIVATE(act, x, n) gru_apply_activation_avx512(act, x, n)
-# else
-#  define GRU_ROWS_ACTIVATE(act, x, n) GRU_SFX(gru_apply_activation)(act, x, n)
-# endif
+# define GRU_ROWS_ACTIVATE(act, x, n) GRU_WIDE_ACTIVATE(avx512, act, x, n)
 # include "gru_cpu_forward_rows_tmpl.h"
 # undef GRU_ROWS
 # undef GRU_ROWS_ATTR
 # undef GRU_ROWS_ACTIVATE
 # define GRU_ROWS(name) GRU_SFX(name##_wide)
 # define GRU_ROWS_ATTR GRU_WIDE_ATTR
-# if GRU_PACKED
-/* float: sigmoid and tanh written with AVX2 intrinsics (gru_activations_avx2.h) */
-#  define GRU_ROWS_ACTIVATE(act, x, n) gru_apply_activation_avx2(act, x, n)
-# else
-#  define GRU_ROWS_ACTIVATE(act, x, n) GRU_SFX(gru_apply_activation)(act, x, n)
-# endif
+# define GRU_ROWS_ACTIVATE(act, x, n) GRU_WIDE_ACTIVATE(avx2, act, x, n)
 # include "gru_cpu_forward_rows_tmpl.h"
 # undef GRU_ROWS
 # undef GRU_ROWS_ATTR
 # undef GRU_ROWS_ACTIVATE
+# undef GRU_WIDE_ACTIVATE
 #endif
 #define GRU_ROWS(name) GRU_SFX(name##_base)
 #define GRU_ROWS_ATTR
