@@ -231,6 +231,13 @@ static int weight_sizes(const gru_problem *problem, size_t *kernel, size_t *recu
 	return 1;
 }
 
+/* The error of a problem whose weight sizes overflow size_t. */
+static gru_status_code weight_sizes_overflow(const gru_problem *problem, gru_status *status)
+{
+	return gru_status_set(status, GRU_E_OVERFLOW,
+			"weight sizes overflow size_t (features %zu, units %zu)", problem->features, problem->units);
+}
+
 gru_status_code gru_problem_check(const gru_problem *problem, gru_status *status)
 {
 	gru_forward_layout forward;
@@ -271,8 +278,7 @@ gru_status_code gru_problem_check(const gru_problem *problem, gru_status *status
 	if (!weight_sizes(problem, &kernel, &recurrent, &bias)
 			|| !gru_size_mul(kernel, gru_dtype_size(problem->dtype), &bytes)
 			|| !gru_size_mul(recurrent, gru_dtype_size(problem->dtype), &bytes)) {
-		return gru_status_set(status, GRU_E_OVERFLOW,
-				"weight sizes overflow size_t (features %zu, units %zu)", problem->features, problem->units);
+		return weight_sizes_overflow(problem, status);
 	}
 	if (!mul3(problem->batch, problem->steps, problem->features, &n_inputs)
 			|| !gru_size_mul(n_inputs, gru_dtype_size(problem->dtype), &bytes)) {
@@ -357,8 +363,7 @@ gru_status_code gru_weight_sizes(const gru_problem *problem, size_t *kernel, siz
 	}
 	/* gru_problem_check() has ruled the overflow out; checked again so that no size is read unset (gcc 13 warns) */
 	if (!weight_sizes(problem, &k, &rk, &b)) {
-		return gru_status_set(status, GRU_E_OVERFLOW,
-				"weight sizes overflow size_t (features %zu, units %zu)", problem->features, problem->units);
+		return weight_sizes_overflow(problem, status);
 	}
 	if (kernel != NULL) {
 		*kernel = k;
