@@ -340,6 +340,19 @@ GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_column_masks(size_t nv, __m256i *m0
 	*m1 = _mm256_cmpgt_epi32(_mm256_set1_epi32(v - 8), idx);
 }
 
+/* One row of a 16-column block out to c, its first nv (<= 16) columns. */
+GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_store_row(float *c, size_t nv, __m256i m0, __m256i m1, __m256 v0,
+		__m256 v1)
+{
+	if (nv >= 16) {
+		_mm256_storeu_ps(c, v0);
+		_mm256_storeu_ps(c + 8, v1);
+	} else {
+		_mm256_maskstore_ps(c, m0, v0);
+		_mm256_maskstore_ps(c + 8, m1, v1);
+	}
+}
+
 /* c0/c1[i] += A(i, q) * row q of B, for the mr rows: one k of the AVX2 kernels. */
 GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_one_k(const int mr, const int full, const int at, size_t q,
 		const float *a, size_t lda, const float *p, size_t ldb, __m256i m0, __m256i m1, __m256 *c0, __m256 *c1)
@@ -412,21 +425,7 @@ GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_body(const int mr, const int full, 
 	}
 #pragma GCC unroll 3
 	for (i = 0; i < mr; i++) {
-		c0[i] = _mm256_add_ps(c0[i], d0[i]);
-		c1[i] = _mm256_add_ps(c1[i], d1[i]);
-	}
-	if (nv >= 16) {
-#pragma GCC unroll 3
-		for (i = 0; i < mr; i++) {
-			_mm256_storeu_ps(c + i * ldc, c0[i]);
-			_mm256_storeu_ps(c + i * ldc + 8, c1[i]);
-		}
-	} else {
-#pragma GCC unroll 3
-		for (i = 0; i < mr; i++) {
-			_mm256_maskstore_ps(c + i * ldc, m0, c0[i]);
-			_mm256_maskstore_ps(c + i * ldc + 8, m1, c1[i]);
-		}
+		kern256_store_row(c + i * ldc, nv, m0, m1, _mm256_add_ps(c0[i], d0[i]), _mm256_add_ps(c1[i], d1[i]));
 	}
 }
 
@@ -473,7 +472,11 @@ GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_halves_body(const int mr, const int
 		c0[i] = acc ? _mm256_maskload_ps(c + i * ldc, m0) : _mm256_setzero_ps();
 		c1[i] = acc ? _mm256_maskload_ps(c + i * ldc + 8, m1) : _mm256_setzero_ps();
 	}
-	/* the even k (and the next panel's prefetch, when asked), then the odd k */
+	/*
+	 * the even k (and the next panel's prefetch, when asked), then the odd
+	 * k; the two calls of the even sweep let the compiler drop the
+	 * prefetch test from the loop that has none (pf NULL constant)
+	 */
 	if (pf != NULL) {
 		kern256_half_sweep(mr, full, at, pf, 0, kc, a, lda, p, ldb, m0, m1, c0, c1);
 	} else {
@@ -489,15 +492,8 @@ GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_halves_body(const int mr, const int
 	kern256_half_sweep(mr, full, at, NULL, 1, kc, a, lda, p, ldb, m0, m1, c0, c1);
 #pragma GCC unroll 6
 	for (i = 0; i < mr; i++) {
-		c0[i] = _mm256_add_ps(_mm256_load_ps(even[i]), c0[i]);
-		c1[i] = _mm256_add_ps(_mm256_load_ps(even[i] + 8), c1[i]);
-		if (nv >= 16) {
-			_mm256_storeu_ps(c + i * ldc, c0[i]);
-			_mm256_storeu_ps(c + i * ldc + 8, c1[i]);
-		} else {
-			_mm256_maskstore_ps(c + i * ldc, m0, c0[i]);
-			_mm256_maskstore_ps(c + i * ldc + 8, m1, c1[i]);
-		}
+		kern256_store_row(c + i * ldc, nv, m0, m1, _mm256_add_ps(_mm256_load_ps(even[i]), c0[i]),
+				_mm256_add_ps(_mm256_load_ps(even[i] + 8), c1[i]));
 	}
 }
 
