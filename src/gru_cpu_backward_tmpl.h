@@ -72,6 +72,13 @@ typedef struct {
 	 * NULL: column sums over all rows after the loop
 	 */
 	GRU_REAL *db_step;
+	/*
+	 * the caller wants the gradient of the initial state (d_initial_state);
+	 * else the first step's products into dh (its state gradient: the
+	 * initial state's, which nothing else reads) are skipped, 1/T of the
+	 * recurrent products of the backward
+	 */
+	int initial_dh;
 #if GRU_PACKED
 	gru_kernel_isa isa;
 #endif
@@ -242,11 +249,12 @@ static void GRU_SFX(bwd_run_share)(const GRU_SFX(bwd_share) *sh, gru_team *team)
 	for (s = steps; s-- > 0;) {
 		const size_t t = p->go_backwards ? steps - 1 - s : s;
 		const GRU_REAL *dg_rows = GRU_SFX(bwd_dg_row)(c, sh->b0, t);
+		const int dh_read = s > 0 || c->initial_dh;
 
 		GRU_PASS(pass_backward)(sh, t);
 		/* the GEMMs read every unit's gate gradients */
 		gru_team_barrier(team);
-		if (p->reset_after) {
+		if (p->reset_after && dh_read) {
 			if (c->rec_drop == NULL) {
 				/* dh += [dz | dr | dgh] U^T */
 				GRU_SFX(bwd_rec_gemm)(sh, 0, dg_rows, dg_ld, 1, c->dh);
@@ -255,16 +263,18 @@ static void GRU_SFX(bwd_run_share)(const GRU_SFX(bwd_share) *sh, gru_team *team)
 				GRU_SFX(bwd_rec_gemm)(sh, 0, dg_rows, dg_ld, 0, c->drh);
 				GRU_PASS(add_dropped_share)(sh);
 			}
-		} else {
+		} else if (!p->reset_after) {
 			GRU_SFX(bwd_rec_gemm)(sh, 1, dg_rows + 2 * units, dg_ld, 0, c->drh);
 			GRU_PASS(pass_backward_before)(sh, t);
-			gru_team_barrier(team);
-			if (c->rec_drop == NULL) {
-				GRU_SFX(bwd_rec_gemm)(sh, 2, dg_rows, dg_ld, 1, c->dh);
-			} else {
-				/* drh holds drh r; the gradient of hd is that plus [dz|dr] [U_z|U_r]^T */
-				GRU_SFX(bwd_rec_gemm)(sh, 2, dg_rows, dg_ld, 1, c->drh);
-				GRU_PASS(add_dropped_share)(sh);
+			if (dh_read) {
+				gru_team_barrier(team);
+				if (c->rec_drop == NULL) {
+					GRU_SFX(bwd_rec_gemm)(sh, 2, dg_rows, dg_ld, 1, c->dh);
+				} else {
+					/* drh holds drh r; the gradient of hd is that plus [dz|dr] [U_z|U_r]^T */
+					GRU_SFX(bwd_rec_gemm)(sh, 2, dg_rows, dg_ld, 1, c->drh);
+					GRU_PASS(add_dropped_share)(sh);
+				}
 			}
 		}
 #if GRU_PACKED
@@ -542,6 +552,7 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 	loop.wt_pack = NULL;
 	loop.wt_pack_h = NULL;
 	loop.db_step = NULL;
+	loop.initial_dh = a->d_initial_state != NULL;
 #if GRU_PACKED
 	sliceable = units % gru_pack_nr(loop.isa) == 0;
 	step_rows = loop.upack != NULL && team <= 1

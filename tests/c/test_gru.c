@@ -251,6 +251,8 @@ static void tresult_free(tresult *r)
 static int projection_slot = -1;
 /* run_core() passes d_inputs NULL (no dX wanted) while this is set; res->dx is then NULL */
 static int without_d_inputs = 0;
+/* and d_initial_state NULL while this is set; res->dh0 is then NULL */
+static int without_d_initial_state = 0;
 
 /* Runs the core on c in dtype dt, with a backward when asked; 0 on any failure (reported). */
 static int run_core(const tcase *c, gru_dtype dt, int backward, tresult *res, const char *ctx)
@@ -366,7 +368,7 @@ static int run_core(const tcase *c, gru_dtype dt, int backward, tresult *res, co
 		ba.d_outputs = dout;
 		ba.d_state = dstate;
 		ba.d_inputs = without_d_inputs ? NULL : dx.data;
-		ba.d_initial_state = dh0.data;
+		ba.d_initial_state = without_d_initial_state ? NULL : dh0.data;
 		ba.d_kernel = dk.data;
 		ba.d_recurrent_kernel = du.data;
 		ba.d_bias = p.use_bias ? db.data : NULL;
@@ -384,7 +386,7 @@ static int run_core(const tcase *c, gru_dtype dt, int backward, tresult *res, co
 		res->dk = to_double(dk.data, c->n_k, dt);
 		res->du = to_double(du.data, c->n_u, dt);
 		res->db = to_double(db.data, c->n_b, dt);
-		res->dh0 = to_double(dh0.data, c->n_h, dt);
+		res->dh0 = without_d_initial_state ? NULL : to_double(dh0.data, c->n_h, dt);
 		gbuf_free(&bws);
 		gbuf_free(&dx);
 		gbuf_free(&dk);
@@ -1113,19 +1115,24 @@ static void test_threaded_rows(void)
 }
 
 /*
- * d_inputs NULL (a model's first layer needs no dX): the other gradients
- * are the bits of a backward that computes dX too, on every path that
- * computes dX differently: step by step into a K-sliced dG (one and two
- * threads), after the loop on our kernels, and on OpenBLAS / float64.
+ * The optional gradients left out: d_inputs NULL (a model's first layer
+ * needs no dX), d_initial_state NULL (no initial state given: the first
+ * step then skips its products into the state gradient). The other
+ * gradients are the bits of a backward that computes them all, on every
+ * path that computes dX differently (step by step into a K-sliced dG, one
+ * and two threads; after the loop on our kernels; OpenBLAS / float64), and
+ * for the initial state both gate layouts with a mask and recurrent
+ * dropout (each has its own products into the state gradient).
  */
-static void test_without_d_inputs(void)
+static void test_without_optional_gradients(void)
 {
 	/* B, T, I, H, threads: as test_threaded_rows()'s sixth, seventh and third, and a small one */
 	static const size_t shapes[][5] = {{32, 5, 12, 64, 1}, {37, 12, 5, 64, 2}, {3, 8, 7, 250, 2}, {4, 3, 5, 8, 1}};
 	unsigned seed = 160000;
-	int i, ra, dt;
+	int i, ra, dt, omit;
 	const int blas_threads = openblas_get_num_threads();
 
+	for (omit = 0; omit < 2; omit++)
 	for (i = 0; i < (int)(sizeof(shapes) / sizeof(shapes[0])); i++)
 	for (ra = 0; ra < 2; ra++)
 	for (dt = 0; dt < 2; dt++) {
@@ -1141,18 +1148,31 @@ static void test_without_d_inputs(void)
 		openblas_set_num_threads((int)shapes[i][4]);
 		p = shape_problem(shapes[i], dtype, ra);
 		p.return_sequences = 1;
-		tcase_init(&c, &p, seed++, 0, 1);
-		describe(ctx, sizeof(ctx), &c, 0, dt ? "backward without d_inputs f64" : "backward without d_inputs f32");
+		/* the initial state's: a mask on the odd shapes, recurrent dropout on the even */
+		tcase_init(&c, &p, seed++, omit && i % 2 == 1 ? 1 : 0, 1);
+		if (omit && i % 2 == 0) {
+			c.drec = dropout_mask(p.batch * p.units, 1);
+		}
+		describe(ctx, sizeof(ctx), &c, 0, omit ? (dt ? "backward without d_initial_state f64"
+			: "backward without d_initial_state f32")
+			: dt ? "backward without d_inputs f64" : "backward without d_inputs f32");
 		if (run_core(&c, dtype, 1, &with, ctx)) {
-			without_d_inputs = 1;
+			without_d_initial_state = omit;
+			without_d_inputs = !omit;
 			if (run_core(&c, dtype, 1, &without, ctx)) {
-				CHECK(without.dx == NULL, "%s: no dX expected", ctx);
+				if (omit) {
+					CHECK(without.dh0 == NULL, "%s: no d_initial_state expected", ctx);
+					check_close(ctx, "d_inputs", without.dx, with.dx, c.n_x, 0.0);
+				} else {
+					CHECK(without.dx == NULL, "%s: no dX expected", ctx);
+					check_close(ctx, "d_initial_state", without.dh0, with.dh0, c.n_h, 0.0);
+				}
 				check_close(ctx, "d_kernel", without.dk, with.dk, c.n_k, 0.0);
 				check_close(ctx, "d_recurrent_kernel", without.du, with.du, c.n_u, 0.0);
 				check_close(ctx, "d_bias", without.db, with.db, c.n_b, 0.0);
-				check_close(ctx, "d_initial_state", without.dh0, with.dh0, c.n_h, 0.0);
 			}
 			without_d_inputs = 0;
+			without_d_initial_state = 0;
 			tresult_free(&without);
 		}
 		tresult_free(&with);
@@ -2130,7 +2150,7 @@ int main(int argc, char **argv)
 	test_gemm_tn();
 	test_gemm_tn_sliced();
 	test_threaded_rows();
-	test_without_d_inputs();
+	test_without_optional_gradients();
 	test_dropout_cases();
 	test_dropout_contract();
 	test_input_projection();
