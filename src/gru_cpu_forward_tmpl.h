@@ -60,6 +60,15 @@ typedef struct {
 	 * time, B=64 T=32 H=256 and T=100 H=512)
 	 */
 	int gates_in_trace;
+	/*
+	 * No initial state (zeros) and a finite recurrent kernel: the first
+	 * step's product h0 U (reset before: h0 [U_z|U_r]) is zeros, written
+	 * as such rather than computed (fwd_rec_zero), 1/T of the recurrent
+	 * products. An infinity or NaN in U would make it NaN (0 inf), as the
+	 * product does for Rindow: then it is computed. Reset before's second
+	 * product reads r h0, NaN where an input is, so it is always computed.
+	 */
+	int h0_product_zero;
 	int wide;
 #if GRU_PACKED
 	gru_kernel_isa isa;
@@ -240,6 +249,45 @@ static inline void GRU_SFX(fwd_rec_gemm)(const GRU_SFX(fwd_share) *sh, int which
 #endif
 }
 
+/*
+ * What fwd_rec_gemm() writes for `which` 0 or 1 when A is zeros (see
+ * h0_product_zero): zeros, into the share's gate buffer `out` or the trace.
+ */
+static void GRU_SFX(fwd_rec_zero)(const GRU_SFX(fwd_share) *sh, int which, size_t t, GRU_REAL *out)
+{
+	const GRU_SFX(fwd_loop) *c = sh->loop;
+	const size_t units = c->p->units, steps = c->p->steps;
+	const size_t blocks = which == 0 ? 3 : 2;
+	size_t b, q;
+
+	if (c->gates_in_trace) {
+		/* (a share of all units: see gates_in_trace) */
+		GRU_REAL *const rows[3] = {c->tr.z, c->tr.r, c->tr.aux};
+
+		for (q = 0; q < blocks; q++) {
+			for (b = sh->b0; b < sh->b1; b++) {
+				memset(rows[q] + (b * steps + t) * units, 0, units * sizeof(GRU_REAL));
+			}
+		}
+		return;
+	}
+	for (b = sh->b0; b < sh->b1; b++) {
+		memset(out + (b - sh->b0) * sh->ldg, 0, blocks * sh->w * sizeof(GRU_REAL));
+	}
+}
+
+/* 1 when all n values are finite: x - x is 0 for those, NaN for infinities and NaNs (a loop that vectorises) */
+static int GRU_SFX(all_finite)(const GRU_REAL *x, size_t n)
+{
+	int bad = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		bad |= x[i] - x[i] != 0;
+	}
+	return !bad;
+}
+
 #if GRU_PACKED
 /* Where time t's row b0 of the share's first unit lies in the ring, and the row of x_gemm it projects. */
 static inline GRU_REAL *GRU_SFX(fwd_ring_at)(const GRU_SFX(fwd_share) *sh, size_t t, const GRU_REAL **x)
@@ -322,14 +370,22 @@ static void GRU_SFX(fwd_run_share)(const GRU_SFX(fwd_share) *sh, gru_team *team)
 #endif
 
 		if (p->reset_after) {
-			GRU_SFX(fwd_rec_gemm)(sh, 0, t, h_gemm + sh->b0 * units, units, sh->g);
+			if (s == 0 && c->h0_product_zero) {
+				GRU_SFX(fwd_rec_zero)(sh, 0, t, sh->g);
+			} else {
+				GRU_SFX(fwd_rec_gemm)(sh, 0, t, h_gemm + sh->b0 * units, units, sh->g);
+			}
 			GRU_PASS(pass_after)(sh, t, hprev, hnext);
 		} else {
 			/* with a trace, r*h goes straight to it and is read from there (rows b*T+t) */
 			GRU_REAL *rh_step = c->tr.aux != NULL ? c->tr.aux + t * units : c->rh;
 			const size_t rh_ld = c->tr.aux != NULL ? steps * units : units;
 
-			GRU_SFX(fwd_rec_gemm)(sh, 1, t, h_gemm + sh->b0 * units, units, sh->g);
+			if (s == 0 && c->h0_product_zero) {
+				GRU_SFX(fwd_rec_zero)(sh, 1, t, sh->g);
+			} else {
+				GRU_SFX(fwd_rec_gemm)(sh, 1, t, h_gemm + sh->b0 * units, units, sh->g);
+			}
 			GRU_PASS(pass_before_gates)(sh, t, h_gemm, rh_step, rh_ld);
 			/* the candidate's GEMM reads every unit of r*h */
 			gru_team_barrier(team);
@@ -538,6 +594,7 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 	loop.tr = tr;
 	loop.wide = wide;
 	loop.gates_in_trace = 0;
+	loop.h0_product_zero = a->initial_state == NULL && GRU_SFX(all_finite)(recurrent, gates * units);
 #if GRU_PACKED
 	/* (U packed whole by fwd_pack_share(): gate q's panels from q H H floats in, U_h's at fwd_packed_h()) */
 	loop.gates_in_trace = tr.z != NULL && loop.upack != NULL && team <= 1 && units % gru_pack_nr(loop.isa) == 0;

@@ -1544,6 +1544,86 @@ static void test_nan_and_huge(void)
 	}
 }
 
+/*
+ * No initial state against an explicit one of zeros: the core writes the
+ * first step's recurrent product as zeros rather than computing it
+ * (h0_product_zero in gru_cpu_forward_tmpl.h), which must be its bits: a
+ * GEMM sums +0 products from +0. Every path: the kernel in place (T 1, 2)
+ * and packed, the batch split and the units split, inference and training
+ * (the gates written into the trace), go_backwards, a mask. Then with an
+ * infinity or a NaN in U, which makes that product NaN: the NaNs of the
+ * outputs where the explicit zeros put them.
+ */
+static void test_zero_initial_state(void)
+{
+	/* B, T, I, H, threads */
+	static const size_t shapes[][5] = {{3, 1, 4, 5, 1}, {4, 2, 3, 16, 1}, {6, 5, 7, 32, 1}, {37, 6, 5, 64, 2},
+		{2, 6, 3, 250, 2}};
+	const int blas_threads = openblas_get_num_threads();
+	unsigned seed = 170000;
+	int i, ra, dt, bw, bad;
+
+	for (i = 0; i < (int)(sizeof(shapes) / sizeof(shapes[0])); i++)
+	for (ra = 0; ra < 2; ra++)
+	for (dt = 0; dt < 2; dt++)
+	for (bw = 0; bw < 2; bw++)
+	for (bad = 0; bad < 3; bad++) {
+		const gru_dtype dtype = dt ? GRU_FLOAT64 : GRU_FLOAT32;
+		gru_problem p;
+		tcase c;
+		tresult zeros, none;
+		double *h0;
+		char ctx[256];
+		size_t j;
+
+		if (quick && i == 4) {
+			continue;
+		}
+		openblas_set_num_threads((int)shapes[i][4]);
+		p = shape_problem(shapes[i], dtype, ra);
+		p.return_sequences = 1;
+		p.go_backwards = bw;
+		tcase_init(&c, &p, seed++, i % 2, 1);
+		for (j = 0; j < c.n_h; j++) {
+			c.h0[j] = 0.0;
+		}
+		if (bad) {
+			c.u[(c.n_u / 2 + 1) % c.n_u] = bad == 1 ? INFINITY : NAN;
+		}
+		describe(ctx, sizeof(ctx), &c, i % 2, bad == 0 ? "no initial state" : bad == 1 ? "no initial state, inf in U"
+			: "no initial state, NaN in U");
+		if (run_core(&c, dtype, !bad, &zeros, ctx)) {
+			h0 = c.h0;
+			c.h0 = NULL;
+			if (run_core(&c, dtype, !bad, &none, ctx)) {
+				if (bad) {
+					size_t differ = 0, nans = 0;
+
+					for (j = 0; j < c.n_out; j++) {
+						differ += !isnan(none.outputs[j]) != !isnan(zeros.outputs[j]);
+						nans += isnan(zeros.outputs[j]) != 0;
+					}
+					CHECK(differ == 0 && nans > 0, "%s: %zu outputs NaN with zeros given, %zu differ", ctx, nans,
+							differ);
+				} else {
+					check_close(ctx, "outputs", none.outputs, zeros.outputs, c.n_out, 0.0);
+					check_close(ctx, "state", none.state, zeros.state, c.n_h, 0.0);
+					check_close(ctx, "d_inputs", none.dx, zeros.dx, c.n_x, 0.0);
+					check_close(ctx, "d_kernel", none.dk, zeros.dk, c.n_k, 0.0);
+					check_close(ctx, "d_recurrent_kernel", none.du, zeros.du, c.n_u, 0.0);
+					check_close(ctx, "d_bias", none.db, zeros.db, c.n_b, 0.0);
+					check_close(ctx, "d_initial_state", none.dh0, zeros.dh0, c.n_h, 0.0);
+				}
+				tresult_free(&none);
+			}
+			c.h0 = h0;
+		}
+		tresult_free(&zeros);
+		tcase_free(&c);
+	}
+	openblas_set_num_threads(blas_threads);
+}
+
 /* ---- dropout masks ---- */
 
 /*
@@ -2143,6 +2223,7 @@ int main(int argc, char **argv)
 	test_fast_math_simd();
 #endif
 	test_nan_and_huge();
+	test_zero_initial_state();
 	test_golden(golden);
 	test_combinations();
 	test_backward_larger();
