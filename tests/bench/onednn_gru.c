@@ -152,15 +152,20 @@ onednn_gru *onednn_gru_create(long B, long T, long I, long H)
 	wl_any = wl;
 	wi_any = wi;
 
+	/*
+	 * No initial state (a NULL src_iter is zeros) and so no gradient of
+	 * one, as bench_core gives ours and torch_gru.py PyTorch (h0 zeros, no
+	 * gradient): the same problem for all, a model's usual training call
+	 */
 	CHECK(dnnl_lbr_gru_forward_desc_init(&inf_d, dnnl_forward_inference, dnnl_unidirectional_left2right,
-			&src, &iter, &wl, &wi, &bias, &dst, &iter, 0));
+			&src, NULL, &wl, &wi, &bias, &dst, &iter, 0));
 	CHECK(dnnl_primitive_desc_create(&inf_pd, &inf_d, NULL, engine, NULL));
 	CHECK(dnnl_lbr_gru_forward_desc_init(&trn_d, dnnl_forward_training, dnnl_unidirectional_left2right,
-			&src, &iter, &wl, &wi, &bias, &dst, &iter, 0));
+			&src, NULL, &wl, &wi, &bias, &dst, &iter, 0));
 	CHECK(dnnl_primitive_desc_create(&trn_pd, &trn_d, NULL, engine, NULL));
 	CHECK(dnnl_lbr_gru_backward_desc_init(&bwd_d, dnnl_backward, dnnl_unidirectional_left2right,
-			&src, &iter, &wl_any, &wi_any, &bias, &dst, &iter,
-			&src, &iter, &wl_any, &wi_any, &bias, &dst, &iter, 0));
+			&src, NULL, &wl_any, &wi_any, &bias, &dst, &iter,
+			&src, NULL, &wl_any, &wi_any, &bias, &dst, &iter, 0));
 	CHECK(dnnl_primitive_desc_create(&bwd_pd, &bwd_d, NULL, engine, trn_pd));
 
 	CHECK(dnnl_primitive_create(&g->inf.prim, inf_pd));
