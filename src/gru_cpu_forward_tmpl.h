@@ -63,10 +63,11 @@ typedef struct {
 	/*
 	 * No initial state (zeros) and a finite recurrent kernel: the first
 	 * step's product h0 U (reset before: h0 [U_z|U_r]) is zeros, written
-	 * as such rather than computed (fwd_rec_zero), 1/T of the recurrent
-	 * products. An infinity or NaN in U would make it NaN (0 inf), as the
-	 * product does for Rindow: then it is computed. Reset before's second
-	 * product reads r h0, NaN where an input is, so it is always computed.
+	 * as such rather than computed (fwd_rec_gemm with A NULL), 1/T of the
+	 * recurrent products. An infinity or NaN in U would make it NaN
+	 * (0 inf), as the product does for Rindow: then it is computed. Reset
+	 * before's second product reads r h0, NaN where an input is, so it is
+	 * always computed.
 	 */
 	int h0_product_zero;
 	int wide;
@@ -187,6 +188,16 @@ static void GRU_SFX(fwd_pack_share)(const GRU_SFX(fwd_loop) *c, size_t u0, size_
 }
 #endif
 
+/* C = 0, m rows of n values ldc apart: the product of A = zeros (see fwd_rec_gemm) */
+static void GRU_SFX(zero_rows)(size_t m, size_t n, GRU_REAL *c, size_t ldc)
+{
+	size_t i;
+
+	for (i = 0; i < m; i++) {
+		memset(c + i * ldc, 0, n * sizeof(GRU_REAL));
+	}
+}
+
 #if GRU_PACKED
 /*
  * The recurrent GEMM `which` of step t (see fwd_rec_gemm) straight into
@@ -204,8 +215,12 @@ static void GRU_SFX(fwd_rec_gemm_trace)(const GRU_SFX(fwd_share) *sh, size_t t, 
 	size_t q;
 
 	for (q = 0; q < blocks; q++) {
-		gru_gemm_packed(c->isa, sh->b1 - sh->b0, units, units, a, lda, pk + q * units * units, 0,
-				rows[q] + first * units, steps * units);
+		if (a == NULL) {
+			GRU_SFX(zero_rows)(sh->b1 - sh->b0, units, rows[q] + first * units, steps * units);
+		} else {
+			gru_gemm_packed(c->isa, sh->b1 - sh->b0, units, units, a, lda, pk + q * units * units, 0,
+					rows[q] + first * units, steps * units);
+		}
 	}
 }
 #endif
@@ -214,7 +229,8 @@ static void GRU_SFX(fwd_rec_gemm_trace)(const GRU_SFX(fwd_share) *sh, size_t t, 
  * The recurrent GEMM of step t over a share: its rows of A times its
  * columns of block `which` of the recurrent kernel (0 reset_after's
  * [H, 3H]; 1 [U_z|U_r]; 2 U_h) into its gate buffer `out` (ldg apart), or
- * into the trace (gates_in_trace).
+ * into the trace (gates_in_trace). a NULL: A is zeros (h0_product_zero),
+ * and the product's zeros are written, not computed.
  */
 static inline void GRU_SFX(fwd_rec_gemm)(const GRU_SFX(fwd_share) *sh, int which, size_t t, const GRU_REAL *a,
 		size_t lda, GRU_REAL *out)
@@ -225,7 +241,15 @@ static inline void GRU_SFX(fwd_rec_gemm)(const GRU_SFX(fwd_share) *sh, int which
 #if GRU_PACKED
 	if (c->gates_in_trace) {
 		GRU_SFX(fwd_rec_gemm_trace)(sh, t, which, a, lda);
-	} else if (c->upack != NULL) {
+		return;
+	}
+#endif
+	if (a == NULL) {
+		GRU_SFX(zero_rows)(m, n, out, sh->ldg);
+		return;
+	}
+#if GRU_PACKED
+	if (c->upack != NULL) {
 		const GRU_REAL *pk = which == 0 ? c->upack + 3 * sh->u0 * units
 			: which == 1 ? c->upack + 2 * sh->u0 * units : GRU_SFX(fwd_packed_h)(c) + sh->u0 * units;
 
@@ -247,33 +271,6 @@ static inline void GRU_SFX(fwd_rec_gemm)(const GRU_SFX(fwd_share) *sh, int which
 
 	GRU_SFX(gemm)(CblasNoTrans, CblasNoTrans, m, n, units, a, lda, u, ldu, 0, out, sh->ldg);
 #endif
-}
-
-/*
- * What fwd_rec_gemm() writes for `which` 0 or 1 when A is zeros (see
- * h0_product_zero): zeros, into the share's gate buffer `out` or the trace.
- */
-static void GRU_SFX(fwd_rec_zero)(const GRU_SFX(fwd_share) *sh, int which, size_t t, GRU_REAL *out)
-{
-	const GRU_SFX(fwd_loop) *c = sh->loop;
-	const size_t units = c->p->units, steps = c->p->steps;
-	const size_t blocks = which == 0 ? 3 : 2;
-	size_t b, q;
-
-	if (c->gates_in_trace) {
-		/* (a share of all units: see gates_in_trace) */
-		GRU_REAL *const rows[3] = {c->tr.z, c->tr.r, c->tr.aux};
-
-		for (q = 0; q < blocks; q++) {
-			for (b = sh->b0; b < sh->b1; b++) {
-				memset(rows[q] + (b * steps + t) * units, 0, units * sizeof(GRU_REAL));
-			}
-		}
-		return;
-	}
-	for (b = sh->b0; b < sh->b1; b++) {
-		memset(out + (b - sh->b0) * sh->ldg, 0, blocks * sh->w * sizeof(GRU_REAL));
-	}
 }
 
 /* 1 when all n values are finite: x - x is 0 for those, NaN for infinities and NaNs (a loop that vectorises) */
@@ -362,6 +359,8 @@ static void GRU_SFX(fwd_run_share)(const GRU_SFX(fwd_share) *sh, gru_team *team)
 		const GRU_REAL *hprev = c->h + now;
 		GRU_REAL *hnext = c->h + next;
 		const GRU_REAL *h_gemm = c->rec_drop != NULL ? c->hd + now : hprev;
+		/* A of the step's first recurrent product; NULL: zeros (h0_product_zero) */
+		const GRU_REAL *a_rec = s == 0 && c->h0_product_zero ? NULL : h_gemm + sh->b0 * units;
 
 #if GRU_PACKED
 		if (c->x_ring != NULL && s % GRU_PROJECTION_CHUNK_STEPS == 0) {
@@ -370,22 +369,14 @@ static void GRU_SFX(fwd_run_share)(const GRU_SFX(fwd_share) *sh, gru_team *team)
 #endif
 
 		if (p->reset_after) {
-			if (s == 0 && c->h0_product_zero) {
-				GRU_SFX(fwd_rec_zero)(sh, 0, t, sh->g);
-			} else {
-				GRU_SFX(fwd_rec_gemm)(sh, 0, t, h_gemm + sh->b0 * units, units, sh->g);
-			}
+			GRU_SFX(fwd_rec_gemm)(sh, 0, t, a_rec, units, sh->g);
 			GRU_PASS(pass_after)(sh, t, hprev, hnext);
 		} else {
 			/* with a trace, r*h goes straight to it and is read from there (rows b*T+t) */
 			GRU_REAL *rh_step = c->tr.aux != NULL ? c->tr.aux + t * units : c->rh;
 			const size_t rh_ld = c->tr.aux != NULL ? steps * units : units;
 
-			if (s == 0 && c->h0_product_zero) {
-				GRU_SFX(fwd_rec_zero)(sh, 1, t, sh->g);
-			} else {
-				GRU_SFX(fwd_rec_gemm)(sh, 1, t, h_gemm + sh->b0 * units, units, sh->g);
-			}
+			GRU_SFX(fwd_rec_gemm)(sh, 1, t, a_rec, units, sh->g);
 			GRU_PASS(pass_before_gates)(sh, t, h_gemm, rh_step, rh_ld);
 			/* the candidate's GEMM reads every unit of r*h */
 			gru_team_barrier(team);
