@@ -1,24 +1,26 @@
 /*
  * Benchmark of the C core's forward and backward (float32, CPU/OpenBLAS),
  * each as a ratio to its GEMM "ideal": the time OpenBLAS itself takes, in
- * the same run, for the GEMMs of the same shapes. Prints figures only;
- * never fails on time.
+ * the same run, for the GEMMs of the same shapes (ideal_forward,
+ * ideal_backward). Prints figures only; never fails on time.
  *
  * Usage: bench_core [runs] [--smoke]   (default 10 timed runs after warm-up;
  *        --smoke: the two small shapes only)
- * Besides the human-readable lines, prints for each reset_after shape a
- * machine-readable line for tests/bench/compare.sh:
- *   "ours B,T,I,H threads fwd_ms train_ms ideal_fwd_ms ideal_train_ms"
- *
- * Built with -DBENCH_ONEDNN (and tests/bench/onednn_gru.c, -fopenmp
- * -ldnnl), each of our runs of a reset_after shape is paired with
- * one of oneDNN's LBR GRU, the two back to back in this process (the two
- * inference runs, then the two training runs), first one then the other
- * in alternate runs: this host's speed drifts by tens of
- * percent within seconds, and a ratio of two runs a second apart is far
- * steadier than a ratio of medians taken minutes apart. Adds the lines
- *   "onednn B,T,I,H threads fwd_ms train_ms"          (medians)
- *   "pair B,T,I,H threads fwd_ratio train_ratio"      (one per run: ours / oneDNN)
+ * Each of our runs is paired with one of the ideal's and, built with
+ * -DBENCH_ONEDNN (and tests/bench/onednn_gru.c, -fopenmp -ldnnl), one of
+ * oneDNN's LBR GRU (reset_after shapes), back to back in this process (the
+ * inference runs, then the training runs), ours first in even runs and
+ * last in odd ones: this host's speed drifts by tens of percent within
+ * seconds, and a ratio of two runs a second apart is far steadier than a
+ * ratio of medians taken minutes apart (the ideal, timed after all our
+ * runs as it once was, moved by 10-20% between runs of the benchmark).
+ * Besides the human-readable lines, prints for each reset_after shape
+ * machine-readable lines for tests/bench/compare.sh:
+ *   "ours B,T,I,H threads fwd_ms train_ms ideal_fwd_ms ideal_train_ms" (medians)
+ *   "ideal_pair B,T,I,H threads fwd_ratio train_ratio"  (one per run: ours / the ideal)
+ * and with oneDNN
+ *   "onednn B,T,I,H threads fwd_ms train_ms"           (medians)
+ *   "pair B,T,I,H threads fwd_ratio train_ratio"        (one per run: ours / oneDNN)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,6 +125,51 @@ static void settle(int threads)
 	}
 }
 
+/*
+ * The GEMMs of a shape's forward and backward, alone on OpenBLAS: the
+ * "ideal" that a GRU made of these products and nothing else would take
+ * at OpenBLAS's sgemm rate. Only the products the problem needs: from a
+ * zero initial state the first step's recurrent product is zeros, and the
+ * backward's product into the initial state's gradient, which nobody asks
+ * for here, is not wanted (ours skips both, as anyone could).
+ */
+typedef struct {
+	size_t B, T, F, H;
+	int reset_after;
+	const float *x, *k, *u, *out;
+	float *fs, *ga, *gc;
+} ideal_gemms;
+
+static void ideal_forward(const ideal_gemms *g)
+{
+	const size_t B = g->B, T = g->T, F = g->F, H = g->H, G = 3 * H;
+	size_t step;
+
+	sgemm(CblasNoTrans, CblasNoTrans, B * T, G, F, g->x, F, g->k, G, g->gc, G);
+	for (step = 1; step < T; step++) {
+		if (g->reset_after) {
+			sgemm(CblasNoTrans, CblasNoTrans, B, G, H, g->fs, H, g->u, G, g->ga, G);
+		} else {
+			sgemm(CblasNoTrans, CblasNoTrans, B, 2 * H, H, g->fs, H, g->u, 2 * H, g->ga, G);
+			sgemm(CblasNoTrans, CblasNoTrans, B, H, H, g->fs, H, g->u, H, g->ga + 2 * H, G);
+		}
+	}
+}
+
+/* per step but the first dGrec U^T, then dW, dX, dU over all steps */
+static void ideal_backward(const ideal_gemms *g)
+{
+	const size_t B = g->B, T = g->T, F = g->F, H = g->H, G = 3 * H;
+	size_t step;
+
+	for (step = 1; step < T; step++) {
+		sgemm(CblasNoTrans, CblasTrans, B, H, G, g->ga + step * G, T * G, g->u, G, g->fs, H);
+	}
+	sgemm(CblasTrans, CblasNoTrans, F, G, B * T, g->x, F, g->ga, G, g->gc, G);
+	sgemm(CblasNoTrans, CblasTrans, B * T, F, G, g->ga, G, g->k, G, g->gc, F);
+	sgemm(CblasTrans, CblasNoTrans, H, G, B * T, g->out, H, g->ga, G, g->gc, G);
+}
+
 static void bench_shape(const shape *s, int reset_after, int runs, int threads)
 {
 	const size_t B = s->batch, T = s->steps, F = s->features, H = s->units, G = 3 * H;
@@ -137,9 +184,9 @@ static void bench_shape(const shape *s, int reset_after, int runs, int threads)
 	double *tf = malloc((size_t)runs * sizeof(double));
 	double *tt = malloc((size_t)runs * sizeof(double));
 	double *ti = malloc((size_t)runs * sizeof(double));
-	double *tb = malloc((size_t)runs * sizeof(double));
-	double fwd_flops, bwd_flops, fwd_ms, train_ms, ideal_fwd, ideal_bwd;
-	size_t step;
+	double *tj = malloc((size_t)runs * sizeof(double));
+	double fwd_flops, fwd_ms, train_ms, ideal_fwd, ideal_train;
+	ideal_gemms gm;
 	int r, c, calls;
 #ifdef BENCH_ONEDNN
 	onednn_gru *dnn = NULL;
@@ -204,28 +251,40 @@ static void bench_shape(const shape *s, int reset_after, int runs, int threads)
 	/* a timed run of a small shape is several calls (ms per call reported), so that one run takes ~1 ms or more */
 	fwd_flops = 2.0 * (double)(B * T) * (double)F * (double)G + 2.0 * (double)T * (double)B * (double)H * (double)G;
 	calls = fwd_flops < 5e7 ? (int)(5e7 / fwd_flops) + 1 : 1;
-	/* and the previous shape's GEMMs alone ran just before: let OpenBLAS's workers go to sleep */
-	{
-		const struct timespec pause = {0, 200000000L};
-
-		nanosleep(&pause, NULL);
-	}
 #ifdef BENCH_ONEDNN
 	if (reset_after) {
 		dnn = onednn_gru_create((long)B, (long)T, (long)F, (long)H);
 	}
 #endif
+	gm.B = B;
+	gm.T = T;
+	gm.F = F;
+	gm.H = H;
+	gm.reset_after = reset_after;
+	gm.x = x;
+	gm.k = k;
+	gm.u = u;
+	gm.out = out;
+	gm.fs = fs;
+	gm.ga = ga;
+	gm.gc = gc;
 	for (r = -2; r < runs; r++) {
 		const int at = r < 0 ? 0 : r;   /* warm-up runs write slot 0, overwritten by the first timed one */
 		int mode, turn;
 
-		/* mode 0 inference forward, 1 training forward + backward; each mode's two runs back to back */
+		/*
+		 * mode 0 inference forward, 1 training forward + backward; each
+		 * mode's runs back to back, ours, oneDNN's and the ideal's, in
+		 * the reverse order in odd runs (so that each is paired with ours
+		 * as often before it as after)
+		 */
 		for (mode = 0; mode < 2; mode++) {
-			for (turn = 0; turn < 2; turn++) {
+			for (turn = 0; turn < 3; turn++) {
+				const int who = r & 1 ? 2 - turn : turn;   /* 0 ours, 1 oneDNN, 2 the ideal */
 				double t0, ms;
 
 				settle(threads);
-				if ((turn + r) & 1) {
+				if (who == 1) {
 #ifdef BENCH_ONEDNN
 					if (dnn != NULL) {
 						for (ms = 0, c = 0; c < calls; c++) {
@@ -236,8 +295,18 @@ static void bench_shape(const shape *s, int reset_after, int runs, int threads)
 #endif
 					continue;
 				}
-				fa.trace = mode == 0 ? NULL : tr;
 				t0 = now_ms();
+				if (who == 2) {
+					for (c = 0; c < calls; c++) {
+						ideal_forward(&gm);
+						if (mode == 1) {
+							ideal_backward(&gm);
+						}
+					}
+					(mode == 0 ? ti : tj)[at] = (now_ms() - t0) / calls;
+					continue;
+				}
+				fa.trace = mode == 0 ? NULL : tr;
 				for (c = 0; c < calls; c++) {
 					gru_forward(&p, &w, &fa, &st);
 					if (mode == 1) {
@@ -253,6 +322,9 @@ static void bench_shape(const shape *s, int reset_after, int runs, int threads)
 			}
 		}
 	}
+	for (r = 0; reset_after && r < runs; r++) {
+		printf("ideal_pair %zu,%zu,%zu,%zu %d %.4f %.4f\n", B, T, F, H, threads, tf[r] / ti[r], tt[r] / tj[r]);
+	}
 #ifdef BENCH_ONEDNN
 	for (r = 0; dnn != NULL && r < runs; r++) {
 		printf("pair %zu,%zu,%zu,%zu %d %.4f %.4f\n", B, T, F, H, threads, tf[r] / df[r], tt[r] / dt[r]);
@@ -261,52 +333,11 @@ static void bench_shape(const shape *s, int reset_after, int runs, int threads)
 		printf("onednn %zu,%zu,%zu,%zu %d %.4f %.4f\n", B, T, F, H, threads, median(df, runs), median(dt, runs));
 	}
 #endif
-	/*
-	 * The GEMMs alone, after all our runs: OpenBLAS's workers spin for
-	 * ~0.1 s after each of its parallel calls (OPENBLAS_THREAD_TIMEOUT),
-	 * and timing ours right after them measured their spinning too
-	 * (gru_cpu_own_batched_products keeps our calls off OpenBLAS's threads).
-	 */
-	for (r = -2; r < runs; r++) {
-		double t0, t1, t2;
-
-		/* the forward's GEMMs alone */
-		t0 = now_ms();
-		for (c = 0; c < calls; c++) {
-			sgemm(CblasNoTrans, CblasNoTrans, B * T, G, F, x, F, k, G, gc, G);
-			if (reset_after) {
-				for (step = 0; step < T; step++) {
-					sgemm(CblasNoTrans, CblasNoTrans, B, G, H, fs, H, u, G, ga, G);
-				}
-			} else {
-				for (step = 0; step < T; step++) {
-					sgemm(CblasNoTrans, CblasNoTrans, B, 2 * H, H, fs, H, u, 2 * H, ga, G);
-					sgemm(CblasNoTrans, CblasNoTrans, B, H, H, fs, H, u, H, ga + 2 * H, G);
-				}
-			}
-		}
-		t1 = now_ms();
-		/* the backward's GEMMs: per step dGrec U^T, then dW, dX, dU over all steps */
-		for (c = 0; c < calls; c++) {
-			for (step = 0; step < T; step++) {
-				sgemm(CblasNoTrans, CblasTrans, B, H, G, ga + step * G, T * G, u, G, fs, H);
-			}
-			sgemm(CblasTrans, CblasNoTrans, F, G, B * T, x, F, ga, G, gc, G);
-			sgemm(CblasNoTrans, CblasTrans, B * T, F, G, ga, G, k, G, gc, F);
-			sgemm(CblasTrans, CblasNoTrans, H, G, B * T, out, H, ga, G, gc, G);
-		}
-		t2 = now_ms();
-		if (r >= 0) {
-			ti[r] = (t1 - t0) / calls;
-			tb[r] = (t2 - t1) / calls;
-		}
-	}
 	fwd_ms = median(tf, runs);
 	train_ms = median(tt, runs);
 	ideal_fwd = median(ti, runs);
-	ideal_bwd = median(tb, runs);
-	/* the arrays are sorted now: [0] is the minimum (tb and ti sorted separately, a lower bound) */
-	bwd_flops = 2.0 * fwd_flops;
+	ideal_train = median(tj, runs);
+	/* the arrays are sorted now: [0] is the minimum */
 	printf("  B=%zu T=%zu I=%zu H=%zu %s\n", B, T, F, H, reset_after ? "reset_after" : "reset_before");
 	printf("    forward (inference) %9.3f ms %6.1f GFLOP/s | ideal %9.3f ms (sgemm %6.1f GFLOP/s) | ratio %.2f"
 			"  [min: %.3f / %.3f = %.2f]\n",
@@ -314,12 +345,10 @@ static void bench_shape(const shape *s, int reset_after, int runs, int threads)
 			tf[0], ti[0], tf[0] / ti[0]);
 	printf("    train fwd+bwd       %9.3f ms = %.2f x inference | ideal %9.3f ms | ratio %.2f"
 			"  [min: %.3f / %.3f = %.2f]\n",
-			train_ms, train_ms / fwd_ms, ideal_fwd + ideal_bwd, train_ms / (ideal_fwd + ideal_bwd),
-			tt[0], ti[0] + tb[0], tt[0] / (ti[0] + tb[0]));
-	(void)bwd_flops;
+			train_ms, train_ms / fwd_ms, ideal_train, train_ms / ideal_train, tt[0], tj[0], tt[0] / tj[0]);
 	if (reset_after) {
 		printf("ours %zu,%zu,%zu,%zu %d %.4f %.4f %.4f %.4f\n", B, T, F, H, threads, fwd_ms, train_ms,
-				ideal_fwd, ideal_fwd + ideal_bwd);
+				ideal_fwd, ideal_train);
 	}
 	fflush(stdout);
 
@@ -343,7 +372,7 @@ static void bench_shape(const shape *s, int reset_after, int runs, int threads)
 	free(tf);
 	free(tt);
 	free(ti);
-	free(tb);
+	free(tj);
 #ifdef BENCH_ONEDNN
 	free(df);
 	free(dt);

@@ -3,8 +3,8 @@
 # (training), float32, reset_after, against oneDNN's LBR GRU
 # (tests/bench/onednn_gru.c, linked into bench_core and run paired with
 # ours), PyTorch's nn.GRU (tests/bench/torch_gru.py,
-# Debian's /usr/bin/python3) and the GEMM ideal (the same GEMMs timed alone
-# on OpenBLAS, in the same run, by tests/bench/bench_core.c), on 1 and 2
+# Debian's /usr/bin/python3) and the GEMM ideal (the GEMMs a GRU needs, timed
+# alone on OpenBLAS by tests/bench/bench_core.c, paired with ours), on 1 and 2
 # threads. Prints the OpenBLAS core in use and a table of medians and
 # ratios, and draws a chart with gnuplot. Never fails on time; a competitor
 # that is not installed is skipped.
@@ -70,14 +70,15 @@ fi
 
 # Rounds: each runs every competitor (after its own warm-up), so that the
 # slow and fast spells of a shared machine fall on all of them alike; the
-# table shows each one's median over the rounds, and against oneDNN the
-# median of the paired ratios (two pairs a round, one with each first).
+# table shows each one's median over the rounds, and against oneDNN and the
+# ideal the median of the paired ratios (two pairs a round, one with each
+# first).
 : > "$work/results.txt"
 round=1
 while [ "$round" -le "$runs" ]; do
 	# shellcheck disable=SC2086
 	"$work/bench_core" 2 $smoke > "$work/ours.txt"
-	grep -E '^(ours|onednn|pair) ' "$work/ours.txt" >> "$work/results.txt"
+	grep -E '^(ours|onednn|pair|ideal_pair) ' "$work/ours.txt" >> "$work/results.txt"
 	for threads in 1 2; do
 		if [ "$have_torch" = 1 ]; then
 			# shellcheck disable=SC2086
@@ -120,6 +121,7 @@ awk '
 		add("of", k, $4); add("ot", k, $5); add("if", k, $6); add("it", k, $7) }
 	$1 == "onednn" { k = $2 " " $3; add("df", k, $4); add("dt", k, $5) }
 	$1 == "pair" { k = $2 " " $3; add("rf", k, $4); add("rt", k, $5) }
+	$1 == "ideal_pair" { k = $2 " " $3; add("qf", k, $4); add("qt", k, $5) }
 	$1 == "torch" { k = $2 " " $3; add("pf", k, $4); add("pt", k, $5) }
 	END {
 		for (i = 1; i <= n; i++) {
@@ -127,30 +129,33 @@ awk '
 			ours_f[k] = med("of", k); ours_t[k] = med("ot", k); ideal_f[k] = med("if", k); ideal_t[k] = med("it", k)
 			dnn_f[k] = med("df", k); dnn_t[k] = med("dt", k); pt_f[k] = med("pf", k); pt_t[k] = med("pt", k)
 			pair_f[k] = med("rf", k); pair_t[k] = med("rt", k); ci_f[k] = ci("rf", k); ci_t[k] = ci("rt", k)
+			ipair_f[k] = med("qf", k); ipair_t[k] = med("qt", k); ici_f[k] = ci("qf", k); ici_t[k] = ci("qt", k)
 		}
 	}
 	function r(a, b) { return (a == "" || b == "" || b == 0) ? "    -" : sprintf("%5.2f", a / b) }
 	function pr(p) { return p == "" ? "    -" : sprintf("%5.2f", p) }
 	function ms(a) { return a == "" ? "       -" : sprintf("%8.3f", a) }
 	END {
-		printf("%-15s %3s %-5s | %8s %8s %8s %8s | %6s %9s %6s %6s\n", "B,T,I,H", "thr", "mode",
-			"ours ms", "oneDNN", "PyTorch", "ideal", "/oneDNN", "(95% CI)", "/torch", "/ideal")
+		printf("%-15s %3s %-5s | %8s %8s %8s %8s | %6s %9s %6s %6s %9s\n", "B,T,I,H", "thr", "mode",
+			"ours ms", "oneDNN", "PyTorch", "ideal", "/oneDNN", "(95% CI)", "/torch", "/ideal", "(95% CI)")
 		for (i = 1; i <= n; i++) {
 			k = keys[i]; split(k, f, " ")
-			printf("%-15s %3s %-5s | %s %s %s %s |  %s %9s  %s  %s\n", f[1], f[2], "fwd", ms(ours_f[k]), ms(dnn_f[k]),
-				ms(pt_f[k]), ms(ideal_f[k]), pr(pair_f[k]), ci_f[k], r(ours_f[k], pt_f[k]), r(ours_f[k], ideal_f[k]))
-			printf("%-15s %3s %-5s | %s %s %s %s |  %s %9s  %s  %s\n", f[1], f[2], "train", ms(ours_t[k]), ms(dnn_t[k]),
-				ms(pt_t[k]), ms(ideal_t[k]), pr(pair_t[k]), ci_t[k], r(ours_t[k], pt_t[k]), r(ours_t[k], ideal_t[k]))
+			printf("%-15s %3s %-5s | %s %s %s %s |  %s %9s  %s  %s %9s\n", f[1], f[2], "fwd", ms(ours_f[k]),
+				ms(dnn_f[k]), ms(pt_f[k]), ms(ideal_f[k]), pr(pair_f[k]), ci_f[k], r(ours_f[k], pt_f[k]),
+				pr(ipair_f[k]), ici_f[k])
+			printf("%-15s %3s %-5s | %s %s %s %s |  %s %9s  %s  %s %9s\n", f[1], f[2], "train", ms(ours_t[k]),
+				ms(dnn_t[k]), ms(pt_t[k]), ms(ideal_t[k]), pr(pair_t[k]), ci_t[k], r(ours_t[k], pt_t[k]),
+				pr(ipair_t[k]), ici_t[k])
 			# chart data: times relative to ours (oneDNN: the paired ratio)
 			printf("\"%s t%s %s\" 1 %s %s %s\n", f[1], f[2], "fwd", pair_f[k] == "" ? "NaN" : 1 / pair_f[k],
-				pt_f[k] == "" ? "NaN" : pt_f[k] / ours_f[k], ideal_f[k] / ours_f[k]) > "/dev/stderr"
+				pt_f[k] == "" ? "NaN" : pt_f[k] / ours_f[k], 1 / ipair_f[k]) > "/dev/stderr"
 			printf("\"%s t%s %s\" 1 %s %s %s\n", f[1], f[2], "train", pair_t[k] == "" ? "NaN" : 1 / pair_t[k],
-				pt_t[k] == "" ? "NaN" : pt_t[k] / ours_t[k], ideal_t[k] / ours_t[k]) > "/dev/stderr"
+				pt_t[k] == "" ? "NaN" : pt_t[k] / ours_t[k], 1 / ipair_t[k]) > "/dev/stderr"
 		}
-		print "ratios: our time / theirs (< 1: we are faster); /oneDNN: median of the ratios of paired runs"
-		print "(ours and oneDNN back to back in one process), with a distribution-free 95% confidence interval"
-		print "of that median (order statistics; an interval that holds 1 means no difference this run can tell);"
-		print "ideal: the same GEMMs alone on OpenBLAS, same run"
+		print "ratios: our time / theirs (< 1: we are faster); /oneDNN and /ideal: medians of the ratios of"
+		print "paired runs (ours and theirs back to back in one process), each with a distribution-free 95%"
+		print "confidence interval of that median (order statistics; an interval that holds 1 means no"
+		print "difference this run can tell); ideal: the GEMMs a GRU needs, alone on OpenBLAS, same process"
 	}' "$work/results.txt" 2> "$work/chart.dat"
 
 if command -v gnuplot > /dev/null 2>&1 && [ -n "$png" ]; then
