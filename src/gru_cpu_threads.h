@@ -13,7 +13,10 @@
  *
  * Threads are created per call and joined before returning (pthreads,
  * where available); nothing outlives the call and there is no global
- * state. Where threads are unavailable everything runs on the caller.
+ * state. On Linux (glibc) they may run on every CPU the caller may but the
+ * caller's own, which the kernel otherwise often gave them after an idle
+ * spell, queued behind the caller. Where threads are unavailable
+ * everything runs on the caller.
  */
 #ifndef RINDOW_GRU_CPU_THREADS_H
 #define RINDOW_GRU_CPU_THREADS_H
