@@ -26,25 +26,13 @@
 # include "gru_activations_avx512.h"
 #endif
 #include "naive_gru.h"
+#include "test_check.h"
 
 /* OpenBLAS's thread count, which sets how many threads the core's loops may use */
 extern void openblas_set_num_threads(int num_threads);
 extern int openblas_get_num_threads(void);
 
-static int passed = 0;
-static int failed = 0;
 static int quick = 0;
-
-#define CHECK(cond, ...) do { \
-		if (cond) { \
-			passed++; \
-		} else { \
-			failed++; \
-			printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-			printf(__VA_ARGS__); \
-			printf("\n"); \
-		} \
-	} while (0)
 
 /* ---- random numbers ---- */
 
@@ -2235,6 +2223,5 @@ int main(int argc, char **argv)
 	test_dropout_cases();
 	test_dropout_contract();
 	test_input_projection();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed == 0 ? 0 : 1;
+	return test_summary();
 }

@@ -19,19 +19,7 @@
 #include "gru_rng.h"
 #include "gru_status.h"
 
-static int tests_passed = 0;
-static int tests_failed = 0;
-
-#define CHECK(condition, ...) do { \
-	if (condition) { \
-		tests_passed++; \
-	} else { \
-		tests_failed++; \
-		printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-		printf(__VA_ARGS__); \
-		printf("\n"); \
-	} \
-} while (0)
+#include "test_check.h"
 
 static double now_ms(void)
 {
@@ -658,6 +646,5 @@ int main(void)
 	test_orthogonal_is_sign_corrected_q();
 	test_orthogonal_timing();
 
-	printf("%d passed, %d failed\n", tests_passed, tests_failed);
-	return tests_failed == 0 ? 0 : 1;
+	return test_summary();
 }

@@ -14,20 +14,7 @@
 #include <time.h>
 
 #include "gru_cpu_threads.h"
-
-static int failures, passes;
-
-#define CHECK(cond, ...) \
-	do { \
-		if (cond) { \
-			passes++; \
-		} else { \
-			failures++; \
-			printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-			printf(__VA_ARGS__); \
-			printf("\n"); \
-		} \
-	} while (0)
+#include "test_check.h"
 
 #if defined(__linux__) && defined(__GLIBC__)
 
@@ -172,6 +159,5 @@ int main(void)
 #else
 	printf("skipped: the members' CPU mask is set on Linux with glibc only\n");
 #endif
-	printf("%d passed, %d failed\n", passes, failures);
-	return failures > 0;
+	return test_summary();
 }
