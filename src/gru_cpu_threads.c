@@ -81,9 +81,10 @@ void gru_unit_share(size_t units, size_t index, size_t count, size_t align, size
  * it behind its creator on the creator's CPU (the other vCPU halted) until
  * the balancer moved it, milliseconds later: the two halves of a batch
  * split then ran one after the other. The seed forward on two threads,
- * each call after an idle spell, took 9 or 16 ms at random (the median
- * 1.4-1.5x that of the same calls with this mask; back to back, or on the
- * long shapes, no difference). Only the caller's own CPU is left out, so
+ * each call after an idle spell, took 9 or 16 ms at random: paired with
+ * the same calls under this mask, 1.4-1.6x their time, the training
+ * forward 1.5-1.7x (the backward, back to back calls and the long shapes:
+ * no difference). Only the caller's own CPU is left out, so
  * the kernel still chooses among the rest; where they are fewer than the
  * threads to start, or the calls fail, the threads get the defaults (0).
  */
