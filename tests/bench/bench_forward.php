@@ -7,7 +7,10 @@
 // of forward (inference) and of forward(training)+backward, their GFLOP/s
 // (GEMM FLOPs only), and the ratio to the ideal time: the same GEMM FLOPs at
 // the sgemm rate OpenBLAS reaches on the same GEMM shapes, measured in the
-// same process just before. It never fails on time.
+// same process right before each of our runs; the ratio is the median of
+// those paired ratios (this host's speed drifts by tens of percent within
+// seconds; a rate measured once before all runs moved the ratio with it).
+// It never fails on time.
 
 use Rindow\GRU\NDArray;
 use Rindow\GRU\Runtime;
@@ -30,16 +33,24 @@ function median(array $xs): float
     return $xs[intdiv(count($xs), 2)];
 }
 
-function timeMs(callable $fn, int $repeats): float
+/*
+ * Runs $fn $repeats times (after one warm-up), each run right after $ideal()
+ * has timed the GEMMs alone; returns the median time (ms) and the median of
+ * the paired ratios time / ideal time.
+ */
+function timePaired(callable $fn, callable $ideal, int $repeats): array
 {
     $fn(); // warm-up
     $times = [];
+    $ratios = [];
     for ($i = 0; $i < $repeats; $i++) {
+        $idealMs = $ideal();
         $t = hrtime(true);
         $fn();
         $times[] = (hrtime(true) - $t) / 1e6;
+        $ratios[] = end($times) / $idealMs;
     }
-    return median($times);
+    return [median($times), median($ratios)];
 }
 
 $info = Runtime::info();
@@ -68,16 +79,15 @@ foreach ($shapes as $s) {
 
     foreach ([1, 2] as $threads) {
         Runtime::setBlasThreads($threads);
-        $rateInput = Runtime::gemmGflops($B * $T, 3 * $H, $I, $repeats);
-        $rateRecurrent = Runtime::gemmGflops($B, 3 * $H, $H, max($repeats, 25));
-        $idealForward = ($inputFlops / $rateInput + $recurrentFlops / $rateRecurrent) / 1e6;
-        $idealTraining = ((3 * $inputFlops) / $rateInput + (3 * $recurrentFlops) / $rateRecurrent) / 1e6;
+        // the ideal's time (ms) for $times input-sized and recurrent-sized GEMM FLOPs, at the rates of this moment
+        $ideal = fn(float $times) => $times * ($inputFlops / Runtime::gemmGflops($B * $T, 3 * $H, $I, 1)
+            + $recurrentFlops / Runtime::gemmGflops($B, 3 * $H, $H, 5)) / 1e6;
 
-        $fwd = timeMs(fn() => $layer->forward($x, false, $h0), $repeats);
-        $trn = timeMs(function () use ($layer, $x, $h0, $dOut) {
+        [$fwd, $fwdIdeal] = timePaired(fn() => $layer->forward($x, false, $h0), fn() => $ideal(1.0), $repeats);
+        [$trn, $trnIdeal] = timePaired(function () use ($layer, $x, $h0, $dOut) {
             $layer->forward($x, true, $h0);
             $layer->backward([$dOut]);
-        }, $repeats);
+        }, fn() => $ideal(3.0), $repeats);
 
         // Memory, on a layer that has not run yet (a layer keeps its
         // workspace, and its spent training record's block, for its next
@@ -102,11 +112,11 @@ foreach ($shapes as $s) {
         unset($r, $probe);
 
         printf("%-16s %3d | %8.2f %7.1f %7.2f | %8.2f %6.2f %7.2f | %6.1fMB %6.1fMB %6.1fMB %6.1fMB\n",
-            "$B,$T,$I,$H", $threads, $fwd, $forwardFlops / $fwd / 1e6, $fwd / $idealForward,
-            $trn, $trn / $fwd, $trn / $idealTraining, $keptInference / 1048576, $peakInference / 1048576,
+            "$B,$T,$I,$H", $threads, $fwd, $forwardFlops / $fwd / 1e6, $fwdIdeal,
+            $trn, $trn / $fwd, $trnIdeal, $keptInference / 1048576, $peakInference / 1048576,
             $keptTraining / 1048576, $peakTraining / 1048576);
     }
 }
-echo "x ideal: time / (GEMM FLOPs at the sgemm rate measured here, same shapes).\n";
+echo "x ideal: median of time / (GEMM FLOPs at the sgemm rate measured right before each run, same shapes).\n";
 echo "kept: memory held after a layer's first call (outputs, state and the workspace the layer keeps; training: what\n"
     . "its forward adds, the trace for backward included); peak: during it (training: through the backward).\n";
