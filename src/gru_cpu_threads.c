@@ -2,7 +2,7 @@
  * Threads of the CPU backend's time loops (see gru_cpu_threads.h).
  */
 #if defined(__linux__) && !defined(_GNU_SOURCE)
-/* sched_getcpu, CPU_SET and pthread_attr_setaffinity_np (member_attr_init) */
+/* sched_getcpu, CPU_SET and pthread_attr_setaffinity_np (member_attrs) */
 # define _GNU_SOURCE
 #endif
 #include <stddef.h>
@@ -86,31 +86,36 @@ void gru_unit_share(size_t units, size_t index, size_t count, size_t align, size
  * forward 1.5-1.7x (the backward, back to back calls and the long shapes:
  * no difference). Only the caller's own CPU is left out, so
  * the kernel still chooses among the rest; where they are fewer than the
- * threads to start, or the calls fail, the threads get the defaults (0).
+ * threads to start, or the calls fail, the threads get the defaults: NULL
+ * (else attr, initialised: the caller destroys it once they started).
  */
-static int member_attr_init(pthread_attr_t *attr, size_t threads)
+static const pthread_attr_t *member_attrs(pthread_attr_t *attr, size_t threads)
 {
 # if GRU_HAVE_MEMBER_AFFINITY
 	cpu_set_t cpus;
-	const int caller = sched_getcpu();
+	int caller;
 
+	if (threads <= 1) {
+		return NULL;
+	}
+	caller = sched_getcpu();
 	if (caller < 0 || caller >= CPU_SETSIZE || sched_getaffinity(0, sizeof(cpus), &cpus) != 0
 			|| !CPU_ISSET(caller, &cpus)) {
-		return 0;
+		return NULL;
 	}
 	CPU_CLR(caller, &cpus);
 	if ((size_t)CPU_COUNT(&cpus) + 1 < threads || pthread_attr_init(attr) != 0) {
-		return 0;
+		return NULL;
 	}
 	if (pthread_attr_setaffinity_np(attr, sizeof(cpus), &cpus) != 0) {
 		pthread_attr_destroy(attr);
-		return 0;
+		return NULL;
 	}
-	return 1;
+	return attr;
 # else
 	(void)attr;
 	(void)threads;
-	return 0;
+	return NULL;
 # endif
 }
 #endif
@@ -147,7 +152,7 @@ void gru_cpu_run_chunks(gru_rows_fn fn, void *ctx, size_t count, size_t chunk, s
 #if GRU_HAVE_PTHREAD
 	pthread_t ids[GRU_MAX_THREADS];
 	pthread_attr_t attr;
-	int have_attr = 0;
+	const pthread_attr_t *member;
 	size_t i, started = 1;
 #endif
 
@@ -160,13 +165,11 @@ void gru_cpu_run_chunks(gru_rows_fn fn, void *ctx, size_t count, size_t chunk, s
 		threads = GRU_MAX_THREADS;
 	}
 #if GRU_HAVE_PTHREAD
-	if (threads > 1) {
-		have_attr = member_attr_init(&attr, threads);
-	}
-	for (i = 1; i < threads && pthread_create(&ids[i], have_attr ? &attr : NULL, gru_chunks_worker, &job) == 0; i++) {
+	member = member_attrs(&attr, threads);
+	for (i = 1; i < threads && pthread_create(&ids[i], member, gru_chunks_worker, &job) == 0; i++) {
 		started++;
 	}
-	if (have_attr) {
+	if (member != NULL) {
 		pthread_attr_destroy(&attr);
 	}
 	gru_chunks_worker(&job);
@@ -278,7 +281,7 @@ void gru_team_run(gru_team_fn fn, void *ctx, size_t threads)
 	gru_team_job jobs[GRU_MAX_THREADS];
 	pthread_t ids[GRU_MAX_THREADS];
 	pthread_attr_t attr;
-	int have_attr = 0;
+	const pthread_attr_t *member;
 	size_t i;
 #endif
 
@@ -291,20 +294,18 @@ void gru_team_run(gru_team_fn fn, void *ctx, size_t threads)
 	}
 #if GRU_HAVE_PTHREAD
 	/* members start in order; the first that cannot be created ends the team there */
-	if (threads > 1) {
-		have_attr = member_attr_init(&attr, threads);
-	}
+	member = member_attrs(&attr, threads);
 	for (i = 1; i < threads; i++) {
 		jobs[i].fn = fn;
 		jobs[i].ctx = ctx;
 		jobs[i].index = i;
 		jobs[i].team = &team;
-		if (pthread_create(&ids[i], have_attr ? &attr : NULL, gru_team_thread, &jobs[i]) != 0) {
+		if (pthread_create(&ids[i], member, gru_team_thread, &jobs[i]) != 0) {
 			break;
 		}
 		team.count = i + 1;
 	}
-	if (have_attr) {
+	if (member != NULL) {
 		pthread_attr_destroy(&attr);
 	}
 	__atomic_store_n(&team.ready, 1, __ATOMIC_RELEASE);
