@@ -19,8 +19,6 @@
  *   GRU_V_SCALE2N(p, n)  p * 2^n for an integral n in [-126, 127], exact
  *   GRU_V_RECIP(d)       1/d within an ulp
  *   GRU_V_DIV(a, b)      a/b within two ulps
- *   GRU_V_SELECT_LT(a, bound, lo, hi)  lo where a < bound (ordered: false
- *                        for NaN), else hi
  *   GRU_V_TAIL(k)        the mask of the first k lanes, 0 < k < GRU_V_LANES
  *   GRU_V_MASKLOAD(p, m), GRU_V_MASKSTORE(p, m, v)  lanes outside m are
  *                        neither read nor written
@@ -31,26 +29,39 @@
  * in gru_fast_math.h; sigmoid(0) is 0.5 and tanh(0) 0 exactly.
  */
 
-/* e^x; the argument clamped as gru_fast_expf() clamps it (NaN kept). */
-GRU_SIMD_ATTR static inline GRU_V GRU_SIMD(gru_exp)(GRU_V x)
+/* x = n ln2 + r as gru_fast_exp_reduce(): returns r, n at *n (x clamped by the caller). */
+GRU_SIMD_ATTR static inline GRU_V GRU_SIMD(gru_exp_reduce)(GRU_V x, GRU_V *n)
 {
-	GRU_V n, r, p;
+	const GRU_V m = GRU_V_ROUND(GRU_V_MUL(x, GRU_V_SET1(GRU_FAST_LOG2E)));
+	const GRU_V r = GRU_V_FNMADD(m, GRU_V_SET1(GRU_FAST_LN2_HI), x);
 
-	/* min/max return their second operand when either is NaN: x second keeps NaN */
-	x = GRU_V_MIN(GRU_V_SET1(GRU_FAST_EXPF_HI), x);
-	x = GRU_V_MAX(GRU_V_SET1(GRU_FAST_EXPF_LO), x);
-	n = GRU_V_ROUND(GRU_V_MUL(x, GRU_V_SET1(GRU_FAST_LOG2E)));
-	r = GRU_V_FNMADD(n, GRU_V_SET1(GRU_FAST_LN2_HI), x);
-	r = GRU_V_FNMADD(n, GRU_V_SET1(GRU_FAST_LN2_LO), r);
-	p = GRU_V_SET1(GRU_FAST_EXPF_P0);
+	*n = m;
+	return GRU_V_FNMADD(m, GRU_V_SET1(GRU_FAST_LN2_LO), r);
+}
+
+/* (e^r - 1 - r) / r^2 as gru_fast_exp_poly() */
+GRU_SIMD_ATTR static inline GRU_V GRU_SIMD(gru_exp_poly)(GRU_V r)
+{
+	GRU_V p = GRU_V_SET1(GRU_FAST_EXPF_P0);
+
 	p = GRU_V_FMADD(p, r, GRU_V_SET1(GRU_FAST_EXPF_P1));
 	p = GRU_V_FMADD(p, r, GRU_V_SET1(GRU_FAST_EXPF_P2));
 	p = GRU_V_FMADD(p, r, GRU_V_SET1(GRU_FAST_EXPF_P3));
 	p = GRU_V_FMADD(p, r, GRU_V_SET1(GRU_FAST_EXPF_P4));
-	p = GRU_V_FMADD(p, r, GRU_V_SET1(GRU_FAST_EXPF_P5));
-	p = GRU_V_FMADD(GRU_V_MUL(p, r), r, GRU_V_ADD(r, GRU_V_SET1(1.0f)));
+	return GRU_V_FMADD(p, r, GRU_V_SET1(GRU_FAST_EXPF_P5));
+}
+
+/* e^x; the argument clamped as gru_fast_expf() clamps it (NaN kept). */
+GRU_SIMD_ATTR static inline GRU_V GRU_SIMD(gru_exp)(GRU_V x)
+{
+	GRU_V n, r;
+
+	/* min/max return their second operand when either is NaN: x second keeps NaN */
+	x = GRU_V_MIN(GRU_V_SET1(GRU_FAST_EXPF_HI), x);
+	x = GRU_V_MAX(GRU_V_SET1(GRU_FAST_EXPF_LO), x);
+	r = GRU_SIMD(gru_exp_reduce)(x, &n);
 	/* the clamp keeps n in [-126, 127]: 2^n is a normal float */
-	return GRU_V_SCALE2N(p, n);
+	return GRU_V_SCALE2N(GRU_V_FMADD(GRU_V_MUL(GRU_SIMD(gru_exp_poly)(r), r), r, GRU_V_ADD(r, GRU_V_SET1(1.0f))), n);
 }
 
 GRU_SIMD_ATTR static inline GRU_V GRU_SIMD(gru_sigmoid)(GRU_V x)
@@ -61,25 +72,27 @@ GRU_SIMD_ATTR static inline GRU_V GRU_SIMD(gru_sigmoid)(GRU_V x)
 }
 
 /*
- * tanh: (1 - e) / (1 + e) with e = exp(-2|x|), or, for |x| < 0.25, the
- * Taylor polynomial of gru_fast_tanhf(); the sign of x put back last.
+ * tanh as gru_fast_tanhf(): |tanh x| = -m / (m + 2) with m = e^(-2|x|) - 1
+ * = 2^n (e^r - 1) + (2^n - 1) (gru_fast_expm1f_nonpos()), the sign of x
+ * put back last (so tanh(-0) is -0). Against the Taylor polynomial for
+ * |x| < 0.25 and (1 - e) / (1 + e) elsewhere, both computed and one
+ * chosen, that it replaced: 0.75-0.76 of the time on Zen 3 (AVX2, rdtsc,
+ * rows of 64 and 256), and the largest relative error 1.65e-7 instead of
+ * 2.63e-7.
  */
 GRU_SIMD_ATTR static inline GRU_V GRU_SIMD(gru_tanh)(GRU_V x)
 {
 	const GRU_V sign = GRU_V_SET1(-0.0f);
 	const GRU_V one = GRU_V_SET1(1.0f);
-	const GRU_V ax = GRU_V_ANDNOT(sign, x);
-	const GRU_V x2 = GRU_V_MUL(x, x);
-	const GRU_V e = GRU_SIMD(gru_exp)(GRU_V_MUL(ax, GRU_V_SET1(-2.0f)));
-	const GRU_V big = GRU_V_DIV(GRU_V_SUB(one, e), GRU_V_ADD(one, e));
-	GRU_V small = GRU_V_FMADD(x2, GRU_V_SET1(GRU_FAST_TANHF_T4), GRU_V_SET1(GRU_FAST_TANHF_T3));
+	GRU_V y = GRU_V_MUL(GRU_V_ANDNOT(sign, x), GRU_V_SET1(-2.0f));
+	GRU_V n, r, scale, m;
 
-	small = GRU_V_FMADD(x2, small, GRU_V_SET1(GRU_FAST_TANHF_T2));
-	small = GRU_V_FMADD(x2, small, GRU_V_SET1(GRU_FAST_TANHF_T1));
-	small = GRU_V_FMADD(x2, small, one);
-	small = GRU_V_MUL(ax, small);
-	/* NaN is not below the bound and takes `big`, NaN too */
-	return GRU_V_OR(GRU_V_SELECT_LT(ax, GRU_V_SET1(GRU_FAST_TANHF_SMALL), small, big), GRU_V_AND(x, sign));
+	/* y second keeps NaN; y <= 0, so 2^n lies in [2^-126, 1] */
+	y = GRU_V_MAX(GRU_V_SET1(GRU_FAST_EXPF_LO), y);
+	r = GRU_SIMD(gru_exp_reduce)(y, &n);
+	scale = GRU_V_SCALE2N(one, n);
+	m = GRU_V_FMADD(scale, GRU_V_FMADD(GRU_V_MUL(GRU_SIMD(gru_exp_poly)(r), r), r, r), GRU_V_SUB(scale, one));
+	return GRU_V_OR(GRU_V_DIV(GRU_V_SUB(GRU_V_SET1(0.0f), m), GRU_V_ADD(m, GRU_V_SET1(2.0f))), GRU_V_AND(x, sign));
 }
 
 /* x[i] = sigmoid(x[i]) (is_tanh = 0) or tanh(x[i]) (is_tanh = 1) for i < n, the tail masked. */
@@ -145,7 +158,6 @@ GRU_SIMD_ATTR static inline void GRU_SIMD(gru_apply_activation)(gru_activation a
 #undef GRU_V_SCALE2N
 #undef GRU_V_RECIP
 #undef GRU_V_DIV
-#undef GRU_V_SELECT_LT
 #undef GRU_V_TAIL
 #undef GRU_V_MASKLOAD
 #undef GRU_V_MASKSTORE
