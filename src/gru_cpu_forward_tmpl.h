@@ -273,18 +273,6 @@ static inline void GRU_SFX(fwd_rec_gemm)(const GRU_SFX(fwd_share) *sh, int which
 #endif
 }
 
-/* 1 when all n values are finite: x - x is 0 for those, NaN for infinities and NaNs (a loop that vectorises) */
-static int GRU_SFX(all_finite)(const GRU_REAL *x, size_t n)
-{
-	int bad = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		bad |= x[i] - x[i] != 0;
-	}
-	return !bad;
-}
-
 #if GRU_PACKED
 /* Where time t's row b0 of the share's first unit lies in the ring, and the row of x_gemm it projects. */
 static inline GRU_REAL *GRU_SFX(fwd_ring_at)(const GRU_SFX(fwd_share) *sh, size_t t, const GRU_REAL **x)
@@ -585,7 +573,7 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 	loop.tr = tr;
 	loop.wide = wide;
 	loop.gates_in_trace = 0;
-	loop.h0_product_zero = a->initial_state == NULL && GRU_SFX(all_finite)(recurrent, gates * units);
+	loop.h0_product_zero = a->initial_state == NULL && GRU_PASS(all_finite)(recurrent, gates * units);
 #if GRU_PACKED
 	/* (U packed whole by fwd_pack_share(): gate q's panels from q H H floats in, U_h's at fwd_packed_h()) */
 	loop.gates_in_trace = tr.z != NULL && loop.upack != NULL && team <= 1 && units % gru_pack_nr(loop.isa) == 0;
