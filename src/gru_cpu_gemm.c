@@ -129,11 +129,10 @@ void gru_pack_block(gru_kernel_isa isa, float *packed, size_t k, size_t n, size_
 		 * prefetchers do not follow from row to row.
 		 */
 		const size_t panel_floats = k * nr;
-		size_t col = n0;
 		float *panel = packed + (n0 / nr) * panel_floats + k0 * nr;
 
 		for (j = 0; j < nn;) {
-			const size_t offset = col % nr;
+			const size_t offset = (n0 + j) % nr;
 			const size_t run = nr - offset < nn - j ? nr - offset : nn - j;
 			const float *s = src + j;
 			float *dst = panel + offset;
@@ -156,7 +155,6 @@ void gru_pack_block(gru_kernel_isa isa, float *packed, size_t k, size_t n, size_
 				}
 			}
 			j += run;
-			col += run;
 			panel += panel_floats;
 		}
 	} else {
