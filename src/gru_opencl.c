@@ -17,6 +17,7 @@
 # define CL_TARGET_OPENCL_VERSION 120
 #endif
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -654,6 +655,15 @@ static gru_status_code buffer(ocl_call *call, size_t count, const void *host, co
 	gru_status_code code;
 	cl_int err;
 
+	/* CLBlast's kernels index matrices with 32-bit ints; a larger operand
+	 * would wrap and fault on the device (seen on NVIDIA, whose drivers also
+	 * accept buffers over CL_DEVICE_MAX_MEM_ALLOC_SIZE), so refuse it here. */
+	if (count > (size_t)INT_MAX) {
+		*mem = NULL;
+		return gru_status_set(status, GRU_E_DEVICE,
+				"OpenCL: %s needs %zu elements, more than the %d that CLBlast's kernels can index "
+				"(32-bit) on %s", what, count, INT_MAX, call->c->info.device_name);
+	}
 	if ((code = buffer_bytes(call, count * call->es, what, mem, status)) != GRU_OK) {
 		return code;
 	}
