@@ -291,10 +291,14 @@ final class BadInputMoreTest extends TestCase
         return '/\b' . $what . '\b.*\b\d+ bytes\b.*\bmemory_limit \(\d+ bytes, \d+ in use\)/';
     }
 
-    /** A built layer whose initializers cost nothing (the tests are about the workspaces). */
+    /**
+     * A built layer whose initializers cost nothing (the tests are about the workspaces), on the
+     * CPU: there the workspaces are PHP's memory and count against memory_limit; on an OpenCL
+     * device ('auto' picks a GPU where there is one) they are the device's.
+     */
     private static function cheapLayer(int $units, array $inputShape, mixed ...$options): GRU
     {
-        $layer = new GRU($units, ...['kernel_initializer' => 'zeros', 'recurrent_initializer' => 'zeros'], ...$options);
+        $layer = new GRU($units, ...['kernel_initializer' => 'zeros', 'recurrent_initializer' => 'zeros', 'device' => 'cpu'], ...$options);
         $layer->build($inputShape);
         return $layer;
     }
