@@ -3,7 +3,7 @@
 # (training), float32, reset_after, against oneDNN's LBR GRU
 # (tests/bench/onednn_gru.c, linked into bench_core and run paired with
 # ours), PyTorch's nn.GRU (tests/bench/torch_gru.py,
-# Debian's /usr/bin/python3) and the GEMM ideal (the GEMMs a GRU needs, timed
+# Debian's /usr/bin/python3, or the interpreter PYTHON names) and the GEMM ideal (the GEMMs a GRU needs, timed
 # alone on OpenBLAS by tests/bench/bench_core.c, paired with ours), on 1 and 2
 # threads. Prints the OpenBLAS core in use and a table of medians and
 # ratios, and draws a chart with gnuplot. Never fails on time; a competitor
@@ -61,11 +61,12 @@ else
 	$cc -O3 -fno-math-errno -std=c99 -D_POSIX_C_SOURCE=200809L -Isrc $blas_cflags -o "$work/bench_core" \
 		tests/bench/bench_core.c $core_srcs $blas_libs -lm -pthread || { echo "cannot build bench_core" >&2; exit 1; }
 fi
+python=${PYTHON:-/usr/bin/python3}
 have_torch=0
-if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+if "$python" -c 'import torch' 2>/dev/null; then
 	have_torch=1
 else
-	echo "PyTorch for /usr/bin/python3 not found: skipped" >&2
+	echo "PyTorch for $python not found: skipped" >&2
 fi
 
 # Rounds: each runs every competitor (after its own warm-up), so that the
@@ -82,7 +83,7 @@ while [ "$round" -le "$runs" ]; do
 	for threads in 1 2; do
 		if [ "$have_torch" = 1 ]; then
 			# shellcheck disable=SC2086
-			OMP_NUM_THREADS=$threads /usr/bin/python3 tests/bench/torch_gru.py "$threads" 1 $shapes 2>/dev/null \
+			OMP_NUM_THREADS=$threads "$python" tests/bench/torch_gru.py "$threads" 1 $shapes 2>/dev/null \
 				| awk -v t="$threads" '{print $1, $2, t, $3, $4}' >> "$work/results.txt"
 		fi
 	done
