@@ -656,8 +656,8 @@ static gru_status_code buffer(ocl_call *call, size_t count, const void *host, co
 	cl_int err;
 
 	/* CLBlast's kernels index matrices with 32-bit ints; a larger operand
-	 * would wrap and fault on the device (seen on NVIDIA, whose drivers also
-	 * accept buffers over CL_DEVICE_MAX_MEM_ALLOC_SIZE), so refuse it here. */
+	 * wraps them and faults on the device (seen on an NVIDIA H100, whose
+	 * largest buffer holds 5.3 billion floats), so refuse it here. */
 	if (count > (size_t)INT_MAX) {
 		*mem = NULL;
 		return gru_status_set(status, GRU_E_DEVICE,

@@ -542,8 +542,8 @@ final class OpenCLTest extends TestCase
     /**
      * A buffer larger than the device allows is reported by name, before anything runs: over
      * CL_DEVICE_MAX_MEM_ALLOC_SIZE (PoCL: 2 GiB), or, where the device allows more than 2^31 - 1
-     * floats in one buffer (NVIDIA's H100: 20 GiB), over what CLBlast's 32-bit indices reach.
-     * NVIDIA's driver does not refuse such buffers itself: the GEMM wrapped and faulted there.
+     * floats in one buffer (NVIDIA's H100: 20 GiB), over what CLBlast's 32-bit indices reach
+     * (there, before that check, such a buffer was allocated and the GEMM faulted).
      */
     public function testDeviceAllocationErrorIsNamed(): void
     {
