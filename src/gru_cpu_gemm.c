@@ -21,6 +21,22 @@
 # define GRU_GEMM_X86 0
 #endif
 
+/*
+ * The loops over a kernel's rows (mr, a constant in each kernel) must be
+ * unrolled fully, or its accumulator arrays stay in memory. gcc's "GCC
+ * unroll N" unrolls a loop of fewer than N iterations fully; clang takes N
+ * as the unroll count itself and, where N does not divide mr, left the
+ * loop rolled: its 4- and 5-row kernels ran about 3x slower (bench_gemm,
+ * clang 14: the B=8 step product at 20 GFLOP/s instead of 65). clang's
+ * plain "unroll" unrolls a constant trip count fully.
+ */
+#define GRU_PRAGMA(text) _Pragma(#text)
+#if defined(__clang__)
+# define GRU_UNROLL_ROWS(n) GRU_PRAGMA(unroll)
+#else
+# define GRU_UNROLL_ROWS(n) GRU_PRAGMA(GCC unroll n)
+#endif
+
 #define GRU_KC GRU_GEMM_KC
 /* rows per block of A (a multiple of both kernels' row counts, 6 and 3) */
 #define GRU_MC 144
@@ -257,7 +273,7 @@ GRU_AVX512_ATTR GRU_ALWAYS_INLINE void kern512_body(const int mr, const int full
 	size_t q;
 	int i;
 
-#pragma GCC unroll 6
+	GRU_UNROLL_ROWS(6)
 	for (i = 0; i < mr; i++) {
 		if (acc) {
 			c0[i] = _mm512_maskz_loadu_ps(m0, c + i * ldc);
@@ -287,7 +303,7 @@ GRU_AVX512_ATTR GRU_ALWAYS_INLINE void kern512_body(const int mr, const int full
 		const __m512 e1 = full ? _mm512_loadu_ps(p + (q + 1) * ldb + 16)
 			: _mm512_maskz_loadu_ps(m1, p + (q + 1) * ldb + 16);
 
-#pragma GCC unroll 6
+		GRU_UNROLL_ROWS(6)
 		for (i = 0; i < mr; i++) {
 			const __m512 ai = _mm512_set1_ps(*GRU_A_AT(at, a, lda, i, q));
 			const __m512 aj = _mm512_set1_ps(*GRU_A_AT(at, a, lda, i, q + 1));
@@ -302,7 +318,7 @@ GRU_AVX512_ATTR GRU_ALWAYS_INLINE void kern512_body(const int mr, const int full
 		const __m512 b0 = full ? _mm512_loadu_ps(p + q * ldb) : _mm512_maskz_loadu_ps(m0, p + q * ldb);
 		const __m512 b1 = full ? _mm512_loadu_ps(p + q * ldb + 16) : _mm512_maskz_loadu_ps(m1, p + q * ldb + 16);
 
-#pragma GCC unroll 6
+		GRU_UNROLL_ROWS(6)
 		for (i = 0; i < mr; i++) {
 			const __m512 ai = _mm512_set1_ps(*GRU_A_AT(at, a, lda, i, q));
 
@@ -310,7 +326,7 @@ GRU_AVX512_ATTR GRU_ALWAYS_INLINE void kern512_body(const int mr, const int full
 			c1[i] = _mm512_fmadd_ps(ai, b1, c1[i]);
 		}
 	}
-#pragma GCC unroll 6
+	GRU_UNROLL_ROWS(6)
 	for (i = 0; i < mr; i++) {
 		_mm512_mask_storeu_ps(c + i * ldc, m0, _mm512_add_ps(c0[i], d0[i]));
 		_mm512_mask_storeu_ps(c + i * ldc + 16, m1, _mm512_add_ps(c1[i], d1[i]));
@@ -371,7 +387,7 @@ GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_one_k(const int mr, const int full,
 	const __m256 b1 = full ? _mm256_loadu_ps(p + q * ldb + 8) : _mm256_maskload_ps(p + q * ldb + 8, m1);
 	int i;
 
-#pragma GCC unroll 6
+	GRU_UNROLL_ROWS(6)
 	for (i = 0; i < mr; i++) {
 		const __m256 ai = _mm256_broadcast_ss(GRU_A_AT(at, a, lda, i, q));
 
@@ -397,7 +413,7 @@ GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_body(const int mr, const int full, 
 	int i;
 
 	kern256_column_masks(nv, &m0, &m1);
-#pragma GCC unroll 3
+	GRU_UNROLL_ROWS(3)
 	for (i = 0; i < mr; i++) {
 		if (acc) {
 			c0[i] = _mm256_maskload_ps(c + i * ldc, m0);
@@ -419,7 +435,7 @@ GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_body(const int mr, const int full, 
 		const __m256 e1 = full ? _mm256_loadu_ps(p + (q + 1) * ldb + 8)
 			: _mm256_maskload_ps(p + (q + 1) * ldb + 8, m1);
 
-#pragma GCC unroll 3
+		GRU_UNROLL_ROWS(3)
 		for (i = 0; i < mr; i++) {
 			const __m256 ai = _mm256_broadcast_ss(GRU_A_AT(at, a, lda, i, q));
 			const __m256 aj = _mm256_broadcast_ss(GRU_A_AT(at, a, lda, i, q + 1));
@@ -433,7 +449,7 @@ GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_body(const int mr, const int full, 
 	if (q < kc) {
 		kern256_one_k(mr, full, at, q, a, lda, p, ldb, m0, m1, c0, c1);
 	}
-#pragma GCC unroll 3
+	GRU_UNROLL_ROWS(3)
 	for (i = 0; i < mr; i++) {
 		kern256_store_row(c + i * ldc, nv, m0, m1, _mm256_add_ps(c0[i], d0[i]), _mm256_add_ps(c1[i], d1[i]));
 	}
@@ -477,7 +493,7 @@ GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_halves_body(const int mr, const int
 	int i;
 
 	kern256_column_masks(nv, &m0, &m1);
-#pragma GCC unroll 6
+	GRU_UNROLL_ROWS(6)
 	for (i = 0; i < mr; i++) {
 		c0[i] = acc ? _mm256_maskload_ps(c + i * ldc, m0) : _mm256_setzero_ps();
 		c1[i] = acc ? _mm256_maskload_ps(c + i * ldc + 8, m1) : _mm256_setzero_ps();
@@ -492,7 +508,7 @@ GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_halves_body(const int mr, const int
 	} else {
 		kern256_half_sweep(mr, full, at, NULL, 0, kc, a, lda, p, ldb, m0, m1, c0, c1);
 	}
-#pragma GCC unroll 6
+	GRU_UNROLL_ROWS(6)
 	for (i = 0; i < mr; i++) {
 		_mm256_store_ps(even[i], c0[i]);
 		_mm256_store_ps(even[i] + 8, c1[i]);
@@ -500,7 +516,7 @@ GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_halves_body(const int mr, const int
 		c1[i] = _mm256_setzero_ps();
 	}
 	kern256_half_sweep(mr, full, at, NULL, 1, kc, a, lda, p, ldb, m0, m1, c0, c1);
-#pragma GCC unroll 6
+	GRU_UNROLL_ROWS(6)
 	for (i = 0; i < mr; i++) {
 		kern256_store_row(c + i * ldc, nv, m0, m1, _mm256_add_ps(_mm256_load_ps(even[i]), c0[i]),
 				_mm256_add_ps(_mm256_load_ps(even[i] + 8), c1[i]));
