@@ -655,9 +655,11 @@ static gru_status_code buffer(ocl_call *call, size_t count, const void *host, co
 	gru_status_code code;
 	cl_int err;
 
-	/* CLBlast's kernels index matrices with 32-bit ints; a larger operand
+	/*
+	 * CLBlast's kernels index matrices with 32-bit ints; a larger operand
 	 * wraps them and faults on the device (seen on an NVIDIA H100, whose
-	 * largest buffer holds 5.3 billion floats), so refuse it here. */
+	 * largest buffer holds 5.3 billion floats), so refuse it here.
+	 */
 	if (count > (size_t)INT_MAX) {
 		*mem = NULL;
 		return gru_status_set(status, GRU_E_DEVICE,

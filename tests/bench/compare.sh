@@ -2,12 +2,12 @@
 # Comparative benchmark of the GRU forward (inference) and forward+backward
 # (training), float32, reset_after, against oneDNN's LBR GRU
 # (tests/bench/onednn_gru.c, linked into bench_core and run paired with
-# ours), PyTorch's nn.GRU (tests/bench/torch_gru.py,
-# Debian's /usr/bin/python3, or the interpreter PYTHON names) and the GEMM ideal (the GEMMs a GRU needs, timed
-# alone on OpenBLAS by tests/bench/bench_core.c, paired with ours), on 1 and 2
-# threads. Prints the OpenBLAS core in use and a table of medians and
-# ratios, and draws a chart with gnuplot. Never fails on time; a competitor
-# that is not installed is skipped.
+# ours), PyTorch's nn.GRU (tests/bench/torch_gru.py, run by Debian's
+# /usr/bin/python3 or the interpreter PYTHON names) and the GEMM ideal (the
+# GEMMs a GRU needs, timed alone on OpenBLAS by tests/bench/bench_core.c,
+# paired with ours), on 1 and 2 threads. Prints the OpenBLAS core in use
+# and a table of medians and ratios, and draws a chart with gnuplot. Never
+# fails on time; a competitor that is not installed is skipped.
 #
 #   sh tests/bench/compare.sh [--smoke] [--runs N] [--png docs/bench.png]
 #
