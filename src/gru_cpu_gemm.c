@@ -756,6 +756,7 @@ static void gemm_panels_block(gru_kernel_isa isa, int apacked, size_t m, size_t 
 				}
 #endif
 				(void)pf;
+				(void)padded;
 				kern_portable(apacked, mr, kc, ap, ld, p, row_step, cb, ldc, acc, nv);
 			}
 		}
