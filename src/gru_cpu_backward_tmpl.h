@@ -495,7 +495,8 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 #if GRU_PACKED
 	loop.isa = gru_cpu_kernel_isa();
 	loop.upack = NULL;
-	if (steps >= GRU_PACK_MIN_STEPS) {
+	/* without SIMD kernels: OpenBLAS, one loop thread (GRU_KERNEL_PORTABLE, gru_cpu_gemm.h) */
+	if (steps >= GRU_PACK_MIN_STEPS && loop.isa != GRU_KERNEL_PORTABLE) {
 		GRU_REAL *up = (GRU_REAL *)(base + lay.upack);
 
 		loop.upack = up;
@@ -516,7 +517,9 @@ gru_status_code GRU_SFX(gru_cpu_backward)(const gru_problem *p, const gru_weight
 					1, units);
 		}
 	}
-	threads = gru_cpu_loop_threads(batch, step_flops * (double)steps);
+	if (loop.isa != GRU_KERNEL_PORTABLE) {
+		threads = gru_cpu_loop_threads(batch, step_flops * (double)steps);
+	}
 	if (loop.upack != NULL) {
 		team = gru_cpu_units_team(batch, units, step_flops * (double)steps, step_flops);
 	}

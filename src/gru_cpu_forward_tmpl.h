@@ -13,6 +13,19 @@ static inline void GRU_SFX(gemm)(enum CBLAS_TRANSPOSE trans_a, enum CBLAS_TRANSP
 			a, (blasint)lda, b, (blasint)ldb, beta, c, (blasint)ldc);
 }
 
+#if GRU_PACKED
+/* C = A . B, B read in place: on our kernels, or OpenBLAS's without them (GRU_KERNEL_PORTABLE) */
+static inline void GRU_SFX(gemm_in_place)(gru_kernel_isa isa, size_t m, size_t n, size_t k, const GRU_REAL *a,
+		size_t lda, const GRU_REAL *b, size_t ldb, GRU_REAL *c, size_t ldc)
+{
+	if (isa == GRU_KERNEL_PORTABLE) {
+		GRU_SFX(gemm)(CblasNoTrans, CblasNoTrans, m, n, k, a, lda, b, ldb, 0, c, ldc);
+	} else {
+		gru_gemm_direct(isa, m, n, k, a, lda, b, ldb, 0, c, ldc);
+	}
+}
+#endif
+
 /* Where the training forward keeps its per-step values; all NULL for inference. */
 typedef struct {
 	GRU_REAL *hprev, *z, *r, *hh, *aux;
@@ -256,12 +269,13 @@ static inline void GRU_SFX(fwd_rec_gemm)(const GRU_SFX(fwd_share) *sh, int which
 		gru_gemm_packed(c->isa, m, n, units, a, lda, pk, 0, out, sh->ldg);
 	} else if (which == 1) {
 		/* too few steps to pack (and so one share of all units): U in place, U_z and U_r separate [H, H] blocks */
-		gru_gemm_direct(c->isa, m, units, units, a, lda, c->recurrent, units, 0, out, sh->ldg);
-		gru_gemm_direct(c->isa, m, units, units, a, lda, c->recurrent + units * units, units, 0, out + units, sh->ldg);
+		GRU_SFX(gemm_in_place)(c->isa, m, units, units, a, lda, c->recurrent, units, out, sh->ldg);
+		GRU_SFX(gemm_in_place)(c->isa, m, units, units, a, lda, c->recurrent + units * units, units, out + units,
+				sh->ldg);
 	} else {
 		const GRU_REAL *u = which == 0 ? c->recurrent : c->recurrent + 2 * units * units;
 
-		gru_gemm_direct(c->isa, m, n, units, a, lda, u, which == 0 ? 3 * units : units, 0, out, sh->ldg);
+		GRU_SFX(gemm_in_place)(c->isa, m, n, units, a, lda, u, which == 0 ? 3 * units : units, out, sh->ldg);
 	}
 #else
 	(void)t;
@@ -481,8 +495,11 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 	loop.upack = NULL;
 #if GRU_PACKED
 	loop.isa = gru_cpu_kernel_isa();
-	threads = gru_cpu_loop_threads(batch, step_flops * (double)steps);
-	if (steps >= GRU_PACK_MIN_STEPS) {
+	/* without SIMD kernels: OpenBLAS, one loop thread (GRU_KERNEL_PORTABLE, gru_cpu_gemm.h) */
+	if (loop.isa != GRU_KERNEL_PORTABLE) {
+		threads = gru_cpu_loop_threads(batch, step_flops * (double)steps);
+	}
+	if (steps >= GRU_PACK_MIN_STEPS && loop.isa != GRU_KERNEL_PORTABLE) {
 		loop.upack = (GRU_REAL *)(base + lay.upack);
 		team = gru_cpu_units_team(batch, units, step_flops * (double)steps, step_flops);
 		if (team <= 1) {
@@ -544,7 +561,7 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 			loop.group_cols = gru_projection_group_cols(features, gates);
 		}
 	} else if (batch * steps <= GRU_DIRECT_MAX_ROWS) {
-		gru_gemm_direct(loop.isa, batch * steps, gates, features, x_gemm, features, kernel, gates, 0, xw, gates);
+		GRU_SFX(gemm_in_place)(loop.isa, batch * steps, gates, features, x_gemm, features, kernel, gates, xw, gates);
 	} else if (gru_cpu_own_projection(loop.isa)) {
 		/* our kernels (see gru_cpu_own_projection): the kernel packed once, rows split over threads */
 		GRU_REAL *wp = (GRU_REAL *)(base + lay.wpack);

@@ -11,7 +11,8 @@
 #include "gru_cpu_gemm.h"
 #include "gru_cpu_threads.h"
 
-#if defined(__GNUC__) && defined(__x86_64__)
+/* GRU_NO_SIMD: build as for a CPU or compiler without our SIMD code (ARM, MSVC), to test that path on x86 */
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(GRU_NO_SIMD)
 # define GRU_GEMM_X86 1
 # include <immintrin.h>
 # define GRU_AVX512_ATTR __attribute__((target("avx512f,avx512vl,fma")))
@@ -228,7 +229,13 @@ void gru_pack_block(gru_kernel_isa isa, float *packed, size_t k, size_t n, size_
  */
 #define GRU_A_AT(at, a, lda, i, q) ((at) ? (a) + (size_t)(q) * (lda) + (i) : (a) + (size_t)(i) * (lda) + (q))
 
-/* Portable kernel: up to 4 rows x 16 columns, nv of them valid; row q of B at p + q * ldb. */
+/*
+ * Portable kernel: up to 4 rows x 16 columns, nv of them valid; row q of B
+ * at p + q * ldb. Plain C, about a tenth of OpenBLAS's rate (bench_gemm
+ * --isa portable): the layer leaves its products to OpenBLAS where this is
+ * the CPU's kernel (GRU_KERNEL_PORTABLE in gru_cpu_gemm.h); it keeps these
+ * functions whole on any CPU.
+ */
 static void kern_portable(int at, size_t mr, size_t kc, const float *a, size_t lda, const float *p, size_t ldb,
 		float *c, size_t ldc, int acc, size_t nv)
 {

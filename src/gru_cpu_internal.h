@@ -191,9 +191,10 @@ gru_status_code gru_cpu_backward_f64(const gru_problem *problem, const gru_weigh
  * floats a vector; gcc is told to prefer 512-bit vectors there, which its
  * generic tuning would not), picked at run time per call by
  * gru_cpu_pass_level(). GRU_PASS(name) names the pass to call; it needs a
- * local `wide` holding that level.
+ * local `wide` holding that level. GRU_NO_SIMD (tests/c's test_gru_nosimd)
+ * builds only the baseline, as on ARM, and no SIMD GEMM kernel either.
  */
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__)) && !defined(GRU_NO_SIMD)
 # define GRU_X86_WIDE 1
 # define GRU_WIDE_ATTR __attribute__((target("avx2,fma")))
 # if defined(__clang__)
