@@ -17,9 +17,10 @@
  * is faster), and the largest difference of our C from OpenBLAS's, relative
  * to its largest value. Figures only: it never fails on time.
  *
- *   bench_gemm [--smoke] [--only TEXT] [rounds]
+ *   bench_gemm [--smoke] [--only TEXT] [--isa avx2|portable] [rounds]
  *     default 15 rounds; --smoke: 2 rounds, the small shapes; --only: the
- *     products whose name holds TEXT (e.g. "TN", "large")
+ *     products whose name holds TEXT (e.g. "TN", "large"); --isa: a kernel
+ *     set below the CPU's best (the AVX2 kernels on an AVX-512 CPU)
  */
 #include <math.h>
 #include <stdio.h>
@@ -257,7 +258,7 @@ static void bench_shape(const gemm_shape *s, gru_kernel_isa isa, int rounds, int
 
 int main(int argc, char **argv)
 {
-	const gru_kernel_isa isa = gru_cpu_kernel_isa();
+	gru_kernel_isa isa = gru_cpu_kernel_isa();
 	int smoke = 0, rounds = 15, libs = 2;
 	const char *only = NULL;
 	size_t i;
@@ -269,10 +270,20 @@ int main(int argc, char **argv)
 			rounds = 2;
 		} else if (strcmp(argv[a], "--only") == 0 && a + 1 < argc) {
 			only = argv[++a];
+		} else if (strcmp(argv[a], "--isa") == 0 && a + 1 < argc) {
+			const char *name = argv[++a];
+			const gru_kernel_isa want = strcmp(name, "avx2") == 0 ? GRU_KERNEL_AVX2 : GRU_KERNEL_PORTABLE;
+
+			if ((strcmp(name, "avx2") != 0 && strcmp(name, "portable") != 0) || want > isa) {
+				fprintf(stderr, "bench_gemm: --isa %s: not a kernel set this CPU runs (its best: %s)\n", name,
+						gru_cpu_kernel_name(isa));
+				return 2;
+			}
+			isa = want;
 		} else if (atoi(argv[a]) > 0) {
 			rounds = atoi(argv[a]) > 64 ? 64 : atoi(argv[a]);
 		} else {
-			fprintf(stderr, "usage: %s [--smoke] [--only TEXT] [rounds]\n", argv[0]);
+			fprintf(stderr, "usage: %s [--smoke] [--only TEXT] [--isa avx2|portable] [rounds]\n", argv[0]);
 			return 2;
 		}
 	}
