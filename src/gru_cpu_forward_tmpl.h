@@ -498,13 +498,13 @@ gru_status_code GRU_SFX(gru_cpu_forward)(const gru_problem *p, const gru_weights
 	/* without SIMD kernels: OpenBLAS, one loop thread (GRU_KERNEL_PORTABLE, gru_cpu_gemm.h) */
 	if (loop.isa != GRU_KERNEL_PORTABLE) {
 		threads = gru_cpu_loop_threads(batch, step_flops * (double)steps);
-	}
-	if (steps >= GRU_PACK_MIN_STEPS && loop.isa != GRU_KERNEL_PORTABLE) {
-		loop.upack = (GRU_REAL *)(base + lay.upack);
-		team = gru_cpu_units_team(batch, units, step_flops * (double)steps, step_flops);
-		if (team <= 1) {
-			/* one share of all units, packed here for every thread of the batch split */
-			GRU_SFX(fwd_pack_share)(&loop, 0, units);
+		if (steps >= GRU_PACK_MIN_STEPS) {
+			loop.upack = (GRU_REAL *)(base + lay.upack);
+			team = gru_cpu_units_team(batch, units, step_flops * (double)steps, step_flops);
+			if (team <= 1) {
+				/* one share of all units, packed here for every thread of the batch split */
+				GRU_SFX(fwd_pack_share)(&loop, 0, units);
+			}
 		}
 	}
 #else
