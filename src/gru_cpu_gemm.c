@@ -270,7 +270,10 @@ static void kern_portable(int at, size_t mr, size_t kc, const float *a, size_t l
  * AVX-512: mr (<= 6) rows x 32 columns. Even and odd k go to two sets of
  * accumulators (24 registers) summed at the end: halves the length of each
  * rounding chain, which the ill-conditioned cases of the C tests (linear
- * activations) need to stay within 2e-5 of float64.
+ * activations) were written to need. The AVX2 kernels sum in one chain
+ * since kern256_body's rewrite and pass the same bounds, faster; one chain
+ * here (12 accumulators, 4-cycle FMAs at 2 a cycle want 8) is not measured:
+ * no AVX-512 machine was at hand.
  */
 GRU_AVX512_ATTR GRU_ALWAYS_INLINE void kern512_body(const int mr, const int full, const int at, const char *pf,
 		size_t kc, const float *a,
@@ -404,71 +407,20 @@ GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_one_k(const int mr, const int full,
 }
 
 /*
- * AVX2+FMA: mr (<= 3) rows x 16 columns (4 to 6: kern256_halves_body);
- * even and odd k in two sets of accumulators (12 registers). full: all 16
- * columns of B may be read (a packed panel, or a whole panel of B in
- * place); else masked loads, which AVX2 runs slower, for the last columns
- * of B read in place.
+ * The k of a slice in order, unrolled by 4, each k fetching the next
+ * panel's slice at pf + 32 k (NULL: nothing): a line every second k, the
+ * other k's prefetch a repeat. (A test of k's parity for it, or two k a
+ * turn, and gcc spilled accumulators or the row pointers in the 5- and
+ * 6-row kernels: up to half the rate.)
  */
-GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_body(const int mr, const int full, const int at, const char *pf,
-		size_t kc, const float *a,
-		size_t lda, const float *p, size_t ldb, float *c, size_t ldc, int acc, size_t nv)
+GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_sweep(const int mr, const int full, const int at, const char *pf,
+		size_t kc, const float *a, size_t lda, const float *p, size_t ldb, __m256i m0, __m256i m1, __m256 *c0,
+		__m256 *c1)
 {
-	__m256 c0[3], c1[3], d0[3], d1[3];
-	__m256i m0, m1;
 	size_t q;
-	int i;
 
-	kern256_column_masks(nv, &m0, &m1);
-	GRU_UNROLL_ROWS(3)
-	for (i = 0; i < mr; i++) {
-		if (acc) {
-			c0[i] = _mm256_maskload_ps(c + i * ldc, m0);
-			c1[i] = _mm256_maskload_ps(c + i * ldc + 8, m1);
-		} else {
-			c0[i] = _mm256_setzero_ps();
-			c1[i] = _mm256_setzero_ps();
-		}
-		d0[i] = _mm256_setzero_ps();
-		d1[i] = _mm256_setzero_ps();
-	}
-	for (q = 0; q + 1 < kc; q += 2) {
-		if (pf != NULL) {
-			_mm_prefetch(pf + q * 32, _MM_HINT_T1);
-		}
-		const __m256 b0 = full ? _mm256_loadu_ps(p + q * ldb) : _mm256_maskload_ps(p + q * ldb, m0);
-		const __m256 b1 = full ? _mm256_loadu_ps(p + q * ldb + 8) : _mm256_maskload_ps(p + q * ldb + 8, m1);
-		const __m256 e0 = full ? _mm256_loadu_ps(p + (q + 1) * ldb) : _mm256_maskload_ps(p + (q + 1) * ldb, m0);
-		const __m256 e1 = full ? _mm256_loadu_ps(p + (q + 1) * ldb + 8)
-			: _mm256_maskload_ps(p + (q + 1) * ldb + 8, m1);
-
-		GRU_UNROLL_ROWS(3)
-		for (i = 0; i < mr; i++) {
-			const __m256 ai = _mm256_broadcast_ss(GRU_A_AT(at, a, lda, i, q));
-			const __m256 aj = _mm256_broadcast_ss(GRU_A_AT(at, a, lda, i, q + 1));
-
-			c0[i] = _mm256_fmadd_ps(ai, b0, c0[i]);
-			c1[i] = _mm256_fmadd_ps(ai, b1, c1[i]);
-			d0[i] = _mm256_fmadd_ps(aj, e0, d0[i]);
-			d1[i] = _mm256_fmadd_ps(aj, e1, d1[i]);
-		}
-	}
-	if (q < kc) {
-		kern256_one_k(mr, full, at, q, a, lda, p, ldb, m0, m1, c0, c1);
-	}
-	GRU_UNROLL_ROWS(3)
-	for (i = 0; i < mr; i++) {
-		kern256_store_row(c + i * ldc, nv, m0, m1, _mm256_add_ps(c0[i], d0[i]), _mm256_add_ps(c1[i], d1[i]));
-	}
-}
-
-/* One sweep of kern256_halves_body: k = q, q + 2, ... below kc, prefetching at pf (or not: NULL). */
-GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_half_sweep(const int mr, const int full, const int at,
-		const char *pf, size_t q, size_t kc, const float *a, size_t lda, const float *p, size_t ldb,
-		__m256i m0, __m256i m1, __m256 *c0, __m256 *c1)
-{
-#pragma GCC unroll 2
-	for (; q < kc; q += 2) {
+#pragma GCC unroll 4
+	for (q = 0; q < kc; q++) {
 		if (pf != NULL) {
 			_mm_prefetch(pf + q * 32, _MM_HINT_T1);
 		}
@@ -477,25 +429,29 @@ GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_half_sweep(const int mr, const int 
 }
 
 /*
- * AVX2+FMA, 4 to 6 rows x 16 columns: the sums of kern256_body, in the same
- * order, so the same bits (even k in one set of accumulators, odd k in
- * another, the two added at the end), but the two sets one after the
- * other: the even k over the whole slice, then the odd k. With 16 ymm
- * registers kern256_body has no room for more rows, and at 3 rows the
- * compiler reloads B for every row (14 loads per 12 FMAs, more than the
- * two vector loads a cycle of Zen 3 or Haswell feed); here a row block
- * has 12 accumulators, B's two vectors stay in registers, and a k costs 8
- * loads per 12 FMAs. The even sums wait in a 384-byte tile in L1.
- * Measured on Zen 3 (paired, same bits): a step's product, 64 x 1536 x
- * 512, took 0.82-0.85 of the 3-row kernel's time, and the sweeps unrolled
- * by two (kern256_half_sweep) another 0.83-0.98 at the shapes of the
- * benchmark's GRUs.
+ * AVX2+FMA: mr (<= 6) rows x 16 columns, each element of C one FMA chain
+ * over k in order (2 * mr accumulators, B's two vectors held, a k costs
+ * mr + 2 loads per 2 * mr FMAs). full: all 16 columns of B may be read (a
+ * packed panel, or a whole panel of B in place); else masked loads, which
+ * AVX2 runs slower, for the last columns of B read in place.
+ *
+ * The order of the sums is the one every AVX2 kernel keeps, whatever its
+ * shape (kern256_panels_body too), so that a row of C has the same bits
+ * whichever row block or thread it falls to. Until this kernel the AVX2
+ * kernels summed even and odd k apart, as kern512_body does (in two sweeps
+ * over the slice at 4 to 6 rows: 16 registers hold no 24 accumulators);
+ * one chain and one sweep took 0.92-0.99 of that time on the B=64
+ * products of the benchmark's GRUs (Zen 3, gcc; clang 0.88-0.96; the two
+ * linked side by side, paired), and the rounding stays within the C
+ * tests' bounds. With fewer than 4 rows there are too few chains for the
+ * FMA latency (4 cycles, 2 a cycle): kern256_panels_body takes 1 to 3 rows
+ * over several panels instead where it can (2 and 3 rows: 0.69-0.80 of
+ * the time; one row, a GEMV: level).
  */
-GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_halves_body(const int mr, const int full, const int at, const char *pf,
+GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_body(const int mr, const int full, const int at, const char *pf,
 		size_t kc, const float *a, size_t lda, const float *p, size_t ldb, float *c, size_t ldc, int acc, size_t nv)
 {
 	__m256 c0[6], c1[6];
-	float even[6][16] __attribute__((aligned(32)));
 	__m256i m0, m1;
 	int i;
 
@@ -505,28 +461,15 @@ GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_halves_body(const int mr, const int
 		c0[i] = acc ? _mm256_maskload_ps(c + i * ldc, m0) : _mm256_setzero_ps();
 		c1[i] = acc ? _mm256_maskload_ps(c + i * ldc + 8, m1) : _mm256_setzero_ps();
 	}
-	/*
-	 * the even k (and the next panel's prefetch, when asked), then the odd
-	 * k; the two calls of the even sweep let the compiler drop the
-	 * prefetch test from the loop that has none (pf NULL constant)
-	 */
+	/* two calls, so that the loop without prefetching has no test for it (pf a constant NULL) */
 	if (pf != NULL) {
-		kern256_half_sweep(mr, full, at, pf, 0, kc, a, lda, p, ldb, m0, m1, c0, c1);
+		kern256_sweep(mr, full, at, pf, kc, a, lda, p, ldb, m0, m1, c0, c1);
 	} else {
-		kern256_half_sweep(mr, full, at, NULL, 0, kc, a, lda, p, ldb, m0, m1, c0, c1);
+		kern256_sweep(mr, full, at, NULL, kc, a, lda, p, ldb, m0, m1, c0, c1);
 	}
 	GRU_UNROLL_ROWS(6)
 	for (i = 0; i < mr; i++) {
-		_mm256_store_ps(even[i], c0[i]);
-		_mm256_store_ps(even[i] + 8, c1[i]);
-		c0[i] = _mm256_setzero_ps();
-		c1[i] = _mm256_setzero_ps();
-	}
-	kern256_half_sweep(mr, full, at, NULL, 1, kc, a, lda, p, ldb, m0, m1, c0, c1);
-	GRU_UNROLL_ROWS(6)
-	for (i = 0; i < mr; i++) {
-		kern256_store_row(c + i * ldc, nv, m0, m1, _mm256_add_ps(_mm256_load_ps(even[i]), c0[i]),
-				_mm256_add_ps(_mm256_load_ps(even[i] + 8), c1[i]));
+		kern256_store_row(c + i * ldc, nv, m0, m1, c0[i], c1[i]);
 	}
 }
 
@@ -534,11 +477,7 @@ GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_halves_body(const int mr, const int
 	GRU_AVX2_ATTR static void NAME(size_t kc, const float *a, size_t lda, const float *p, size_t ldb, float *c, \
 			size_t ldc, int acc, size_t nv, const char *pf) \
 	{ \
-		if ((MR) > 3) { \
-			kern256_halves_body(MR, FULL, AT, pf, kc, a, lda, p, ldb, c, ldc, acc, nv); \
-		} else { \
-			kern256_body(MR, FULL, AT, pf, kc, a, lda, p, ldb, c, ldc, acc, nv); \
-		} \
+		kern256_body(MR, FULL, AT, pf, kc, a, lda, p, ldb, c, ldc, acc, nv); \
 	}
 GRU_K256(1, 1, 0, kern256_1) GRU_K256(2, 1, 0, kern256_2) GRU_K256(3, 1, 0, kern256_3)
 GRU_K256(4, 1, 0, kern256_4) GRU_K256(5, 1, 0, kern256_5) GRU_K256(6, 1, 0, kern256_6)
@@ -561,8 +500,8 @@ static const kern256_fn kern256_at[7] = {NULL, kern256_1_at, kern256_2_at, kern2
  * a single row, the 4 accumulators of the kernels above are 4 FMA chains of
  * 4-cycle latency, 1 FMA a cycle; two panels make 8 chains, enough to run at
  * the 2 loads a cycle that a GEMV (one B element per FMA) is bound by. The
- * same even/odd k split and order per column as kern512_body and
- * kern256_body, so the results are the same bits.
+ * same even/odd k split and order per column as kern512_body, so the
+ * results are the same bits.
  * q0, q1: the two panels; masks as kern512_body's, per panel.
  */
 GRU_AVX512_ATTR static void kern512_row2(size_t kc, const float *a, const float *q0, const float *q1,
@@ -603,44 +542,82 @@ GRU_AVX512_ATTR static void kern512_row2(size_t kc, const float *a, const float 
 	_mm512_mask_storeu_ps(c + 48, m3, _mm512_add_ps(c3, d3));
 }
 
-/* AVX2: one row over two whole 16-column panels; ldc1: where the second panel's columns start in C. */
-GRU_AVX2_ATTR static void kern256_row2(size_t kc, const float *a, const float *q0, const float *q1,
-		size_t ldb, float *c, size_t ldc1, int acc)
+/*
+ * AVX2+FMA: mr (1 to 3) rows x np whole panels (16 columns each) of B,
+ * row-major A: the sums of kern256_body, in its order, with more chains:
+ * at 1 to 3 rows a single panel gives 2 to 6 FMA chains of 4-cycle
+ * latency, 0.5 to 1.5 FMAs a cycle of Zen 3's or Haswell's 2; 1 row over 4
+ * panels and 2 or 3 over 2 make 8 to 12 (a batch-1 step is a GEMV, then
+ * bound by the two loads a cycle of B). Panel j's rows at p + j * pstep,
+ * q * ldb apart; its columns of C at c + j * 16.
+ */
+GRU_AVX2_ATTR GRU_ALWAYS_INLINE void kern256_panels_body(const int mr, const int np, size_t kc, const float *a,
+		size_t lda, const float *p, size_t pstep, size_t ldb, float *c, size_t ldc, int acc)
 {
-	__m256 c0, c1, c2, c3, d0, d1, d2, d3;
+	/*
+	 * the vector loops run to 8 and test j against 2 np: with 2 np as their
+	 * bound clang unrolled them by 2 before inlining made np a constant,
+	 * then never fully (a third of the rate)
+	 */
+	__m256 t[3][8];
 	size_t q;
+	int i, j;
 
-	c0 = acc ? _mm256_loadu_ps(c) : _mm256_setzero_ps();
-	c1 = acc ? _mm256_loadu_ps(c + 8) : _mm256_setzero_ps();
-	c2 = acc ? _mm256_loadu_ps(c + ldc1) : _mm256_setzero_ps();
-	c3 = acc ? _mm256_loadu_ps(c + ldc1 + 8) : _mm256_setzero_ps();
-	d0 = d1 = d2 = d3 = _mm256_setzero_ps();
-	for (q = 0; q + 1 < kc; q += 2) {
-		const __m256 ai = _mm256_broadcast_ss(a + q);
-		const __m256 aj = _mm256_broadcast_ss(a + q + 1);
-
-		c0 = _mm256_fmadd_ps(ai, _mm256_loadu_ps(q0 + q * ldb), c0);
-		c1 = _mm256_fmadd_ps(ai, _mm256_loadu_ps(q0 + q * ldb + 8), c1);
-		c2 = _mm256_fmadd_ps(ai, _mm256_loadu_ps(q1 + q * ldb), c2);
-		c3 = _mm256_fmadd_ps(ai, _mm256_loadu_ps(q1 + q * ldb + 8), c3);
-		d0 = _mm256_fmadd_ps(aj, _mm256_loadu_ps(q0 + (q + 1) * ldb), d0);
-		d1 = _mm256_fmadd_ps(aj, _mm256_loadu_ps(q0 + (q + 1) * ldb + 8), d1);
-		d2 = _mm256_fmadd_ps(aj, _mm256_loadu_ps(q1 + (q + 1) * ldb), d2);
-		d3 = _mm256_fmadd_ps(aj, _mm256_loadu_ps(q1 + (q + 1) * ldb + 8), d3);
+	GRU_UNROLL_ROWS(3)
+	for (i = 0; i < mr; i++) {
+		GRU_UNROLL_ROWS(8)
+		for (j = 0; j < 8; j++) {
+			if (j < 2 * np) {
+				t[i][j] = acc ? _mm256_loadu_ps(c + i * ldc + j * 8) : _mm256_setzero_ps();
+			}
+		}
 	}
-	if (q < kc) {
-		const __m256 ai = _mm256_broadcast_ss(a + q);
+	for (q = 0; q < kc; q++) {
+		__m256 b[8];
 
-		c0 = _mm256_fmadd_ps(ai, _mm256_loadu_ps(q0 + q * ldb), c0);
-		c1 = _mm256_fmadd_ps(ai, _mm256_loadu_ps(q0 + q * ldb + 8), c1);
-		c2 = _mm256_fmadd_ps(ai, _mm256_loadu_ps(q1 + q * ldb), c2);
-		c3 = _mm256_fmadd_ps(ai, _mm256_loadu_ps(q1 + q * ldb + 8), c3);
+		GRU_UNROLL_ROWS(8)
+		for (j = 0; j < 8; j++) {
+			if (j < 2 * np) {
+				b[j] = _mm256_loadu_ps(p + (size_t)(j / 2) * pstep + q * ldb + (j % 2) * 8);
+			}
+		}
+		GRU_UNROLL_ROWS(3)
+		for (i = 0; i < mr; i++) {
+			const __m256 ai = _mm256_broadcast_ss(a + i * lda + q);
+
+			GRU_UNROLL_ROWS(8)
+			for (j = 0; j < 8; j++) {
+				if (j < 2 * np) {
+					t[i][j] = _mm256_fmadd_ps(ai, b[j], t[i][j]);
+				}
+			}
+		}
 	}
-	_mm256_storeu_ps(c, _mm256_add_ps(c0, d0));
-	_mm256_storeu_ps(c + 8, _mm256_add_ps(c1, d1));
-	_mm256_storeu_ps(c + ldc1, _mm256_add_ps(c2, d2));
-	_mm256_storeu_ps(c + ldc1 + 8, _mm256_add_ps(c3, d3));
+	GRU_UNROLL_ROWS(3)
+	for (i = 0; i < mr; i++) {
+		GRU_UNROLL_ROWS(8)
+		for (j = 0; j < 8; j++) {
+			if (j < 2 * np) {
+				_mm256_storeu_ps(c + i * ldc + j * 8, t[i][j]);
+			}
+		}
+	}
 }
+
+#define GRU_K256_PANELS(MR, NP, NAME) \
+	GRU_AVX2_ATTR static void NAME(size_t kc, const float *a, size_t lda, const float *p, size_t pstep, \
+			size_t ldb, float *c, size_t ldc, int acc) \
+	{ \
+		kern256_panels_body(MR, NP, kc, a, lda, p, pstep, ldb, c, ldc, acc); \
+	}
+GRU_K256_PANELS(1, 4, kern256_1x4) GRU_K256_PANELS(2, 2, kern256_2x2) GRU_K256_PANELS(3, 2, kern256_3x2)
+#undef GRU_K256_PANELS
+
+typedef void (*kern256_panels_fn)(size_t, const float *, size_t, const float *, size_t, size_t, float *, size_t,
+		int);
+/* by row count: the kernel, and the panels it takes */
+static const kern256_panels_fn kern256_panels[4] = {NULL, kern256_1x4, kern256_2x2, kern256_3x2};
+static const size_t kern256_panels_np[4] = {0, 4, 2, 2};
 #endif
 
 /* Rows of A per kernel call, at most. */
@@ -703,25 +680,29 @@ static void gemm_panels_block(gru_kernel_isa isa, int apacked, size_t m, size_t 
 
 		jp = 0;
 #if GRU_GEMM_X86
-		/* a single row: two panels a call, for twice the independent FMA chains */
-		if (m == 1 && !apacked && isa != GRU_KERNEL_PORTABLE) {
+		/*
+		 * one row (AVX-512), 1 to 3 (AVX2): several panels a call, for more
+		 * independent FMA chains (kern512_row2, kern256_panels_body); whole
+		 * panels only (a short last one goes to the masked kernel below)
+		 */
+		if (isa == GRU_KERNEL_AVX512 && m == 1 && !apacked) {
 			for (; jp + 1 < panels; jp += 2) {
 				const float *p = b + jp * panel_step + k0 * row_step;
 				const size_t nv = n - (jp + 1) * nr < nr ? n - (jp + 1) * nr : nr;
+				const __mmask16 m2 = nv >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << nv) - 1);
+				const __mmask16 m3 = nv >= 32 ? (__mmask16)0xFFFF
+					: nv > 16 ? (__mmask16)((1u << (nv - 16)) - 1) : (__mmask16)0;
 
-				if (isa == GRU_KERNEL_AVX512) {
-					const __mmask16 m2 = nv >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << nv) - 1);
-					const __mmask16 m3 = nv >= 32 ? (__mmask16)0xFFFF
-						: nv > 16 ? (__mmask16)((1u << (nv - 16)) - 1) : (__mmask16)0;
+				kern512_row2(kc, a + k0, p, p + panel_step, row_step, c + jp * nr, acc, (__mmask16)0xFFFF,
+						(__mmask16)0xFFFF, m2, m3);
+			}
+		}
+		if (isa == GRU_KERNEL_AVX2 && m <= 3 && !apacked) {
+			const size_t np = kern256_panels_np[m];
 
-					kern512_row2(kc, a + k0, p, p + panel_step, row_step, c + jp * nr, acc,
-							(__mmask16)0xFFFF, (__mmask16)0xFFFF, m2, m3);
-				} else if (nv == nr) {
-					/* (a short last panel goes to the masked kernel below) */
-					kern256_row2(kc, a + k0, p, p + panel_step, row_step, c + jp * nr, nr, acc);
-				} else {
-					break;
-				}
+			for (; jp + np <= panels && n - (jp + np - 1) * nr >= nr; jp += np) {
+				kern256_panels[m](kc, a + k0, lda, b + jp * panel_step + k0 * row_step, panel_step, row_step,
+						c + jp * nr, ldc, acc);
 			}
 		}
 #endif

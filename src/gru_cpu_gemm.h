@@ -7,9 +7,11 @@
  * the few rows of a recurrent step (one batch, or a thread's part of it)
  * stream past panels that stay in L1/L2 ("weight-stationary").
  *
- * Micro-kernels: AVX-512 (up to 6 rows x 32 columns), AVX2+FMA (6 x 16),
- * both summing even and odd k in separate accumulators, and portable C
- * (4 x 16), picked at run time from the CPU's features
+ * Micro-kernels: AVX-512 (up to 6 rows x 32 columns; even and odd k in
+ * separate accumulators), AVX2+FMA (6 x 16; one chain over k, and 1 to 3
+ * rows over several panels) and portable C (4 x 16; one chain), each set
+ * summing a row of C in one order whatever its row block, picked at run
+ * time from the CPU's features
  * (__builtin_cpu_supports) where gcc can target them, else portable. The
  * same kernels serve the products over all timesteps when they run on our
  * side (gru_cpu_own_batched_products, gru_gemm_parallel).

@@ -742,6 +742,25 @@ static void test_packed_gemm(void)
 							gru_cpu_kernel_name((gru_kernel_isa)isa), m, n, k, accumulate);
 					free(c1);
 				}
+				{
+					/*
+					 * each row alone (m = 1: the GEMV kernels) gives the bits it
+					 * got in its row block: every kernel of an instruction set
+					 * sums in one order, so a batch row's result does not depend
+					 * on the batch size or the thread split
+					 */
+					float *row = malloc(ldc * sizeof(float));
+					size_t differ = 0;
+
+					for (i = 0; i < m; i++) {
+						memcpy(row, c0 + i * ldc, ldc * sizeof(float));
+						gru_gemm_packed((gru_kernel_isa)isa, 1, n, k, a + i * lda, lda, pk, accumulate, row, ldc);
+						differ += memcmp(row, c + i * ldc, n * sizeof(float)) != 0;
+					}
+					CHECK(differ == 0, "packed gemm %s m=%zu n=%zu k=%zu acc=%d: %zu rows differ from the row alone",
+							gru_cpu_kernel_name((gru_kernel_isa)isa), m, n, k, accumulate, differ);
+					free(row);
+				}
 				for (i = 0; i < m; i++) {
 					for (j = 0; j < ldc; j++) {
 						double want = 0, err;
