@@ -4,8 +4,9 @@
  * the same run, for the GEMMs of the same shapes (ideal_forward,
  * ideal_backward). Prints figures only; never fails on time.
  *
- * Usage: bench_core [runs] [--smoke]   (default 10 timed runs after warm-up;
- *        --smoke: the two small shapes only)
+ * Usage: bench_core [runs] [--smoke | --only B,T,I,H]
+ *        (default 10 timed runs after warm-up; --smoke: the two small
+ *        shapes only; --only: one of the shapes below)
  * Each of our runs is paired with one of the ideal's and, built with
  * -DBENCH_ONEDNN (and tests/bench/onednn_gru.c, -fopenmp -ldnnl), one of
  * oneDNN's LBR GRU (reset_after shapes), back to back in this process (the
@@ -388,6 +389,7 @@ int main(int argc, char **argv)
 		{1, 100, 64, 128}
 	};
 	const int smoke = argc > 2 && strcmp(argv[2], "--smoke") == 0;
+	const char *only = argc > 3 && strcmp(argv[2], "--only") == 0 ? argv[3] : NULL;
 	const int runs = argc > 1 && atoi(argv[1]) > 0 ? atoi(argv[1]) : 10;
 	const char *coretype = getenv("OPENBLAS_CORETYPE");
 	int threads[2] = {1, 2};
@@ -408,6 +410,13 @@ int main(int argc, char **argv)
 #endif
 		printf("threads: %d\n", threads[n]);
 		for (i = smoke ? 2 : 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+			char name[96];
+
+			snprintf(name, sizeof(name), "%zu,%zu,%zu,%zu", shapes[i].batch, shapes[i].steps, shapes[i].features,
+					shapes[i].units);
+			if (only != NULL && strcmp(only, name) != 0) {
+				continue;
+			}
 			bench_shape(&shapes[i], 1, runs, threads[n]);
 			if (i == 0) {
 				bench_shape(&shapes[i], 0, runs, threads[n]);

@@ -9,9 +9,10 @@
 # and a table of medians and ratios, and draws a chart with gnuplot. Never
 # fails on time; a competitor that is not installed is skipped.
 #
-#   sh tests/bench/compare.sh [--smoke] [--runs N] [--png docs/bench.png]
+#   sh tests/bench/compare.sh [--smoke | --only B,T,I,H] [--runs N] [--png docs/bench.png]
 #
 # --smoke: the two small shapes, 2 rounds (well under a minute, for CI).
+# --only: one of the four shapes (e.g. 64,100,256,512), to look at it closer.
 # Each round runs every competitor once; the table shows medians over the
 # rounds (N rounds, default 7).
 # OPENBLAS_CORETYPE is taken from the environment (unset: OpenBLAS's own
@@ -20,18 +21,27 @@ set -u
 
 cd "$(dirname "$0")/../.."
 runs=7
-smoke=""
+core_args=""   # bench_core's shape selection
+only=""
 png=docs/bench.png
 while [ $# -gt 0 ]; do
 	case "$1" in
-		--smoke) smoke=--smoke; runs=2 ;;
+		--smoke) core_args=--smoke; runs=2 ;;
+		--only) shift; only="$1" ;;
 		--runs) shift; runs="$1" ;;
 		--png) shift; png="$1" ;;
-		*) echo "usage: $0 [--smoke] [--runs N] [--png FILE]" >&2; exit 2 ;;
+		*) echo "usage: $0 [--smoke | --only B,T,I,H] [--runs N] [--png FILE]" >&2; exit 2 ;;
 	esac
 	shift
 done
-if [ -n "$smoke" ]; then
+if [ -n "$only" ]; then
+	case " 64,32,128,256 64,100,256,512 8,16,32,64 1,100,64,128 " in
+		*" $only "*) ;;
+		*) echo "--only: one of 64,32,128,256 64,100,256,512 8,16,32,64 1,100,64,128" >&2; exit 2 ;;
+	esac
+	shapes=$(echo "$only" | tr , ' ')
+	core_args="--only $only"
+elif [ "$core_args" = --smoke ]; then
 	shapes="8 16 32 64 1 100 64 128"
 else
 	shapes="64 32 128 256 64 100 256 512 8 16 32 64 1 100 64 128"
@@ -78,7 +88,7 @@ fi
 round=1
 while [ "$round" -le "$runs" ]; do
 	# shellcheck disable=SC2086
-	"$work/bench_core" 2 $smoke > "$work/ours.txt"
+	"$work/bench_core" 2 $core_args > "$work/ours.txt"
 	grep -E '^(ours|onednn|pair|ideal_pair) ' "$work/ours.txt" >> "$work/results.txt"
 	for threads in 1 2; do
 		if [ "$have_torch" = 1 ]; then
