@@ -34,18 +34,21 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+# bench_core's shapes as B,T,I,H (the last two: --smoke); torch_gru.py takes them space-separated
+all="64,32,128,256 64,100,256,512 8,16,32,64 1,100,64,128"
 if [ -n "$only" ]; then
-	case " 64,32,128,256 64,100,256,512 8,16,32,64 1,100,64,128 " in
+	case " $all " in
 		*" $only "*) ;;
-		*) echo "--only: one of 64,32,128,256 64,100,256,512 8,16,32,64 1,100,64,128" >&2; exit 2 ;;
+		*) echo "--only: one of $all" >&2; exit 2 ;;
 	esac
-	shapes=$(echo "$only" | tr , ' ')
+	picked=$only
 	core_args="--only $only"
 elif [ "$core_args" = --smoke ]; then
-	shapes="8 16 32 64 1 100 64 128"
+	picked=${all#* * }
 else
-	shapes="64 32 128 256 64 100 256 512 8 16 32 64 1 100 64 128"
+	picked=$all
 fi
+shapes=$(echo "$picked" | tr , ' ')
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
